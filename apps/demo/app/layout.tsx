@@ -1,0 +1,11 @@
+import type { ReactNode } from "react";
+
+export const metadata = { title: "upkit demo", description: "Uploads to ImageKit.io with upkit" };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body style={{ fontFamily: "system-ui, sans-serif", margin: "2rem" }}>{children}</body>
+    </html>
+  );
+}

@@ -1,0 +1,1 @@
+export { parseFileSize } from "./parse-file-size";

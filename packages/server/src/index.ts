@@ -1,0 +1,1 @@
+export { type ImageKitConfig, readImageKitConfig } from "./read-imagekit-config";
