@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   platform: "node",
   clean: true,
+  // "type": "module" packages: plain .js, as the exports map says.
+  fixedExtension: false,
 });

@@ -8,7 +8,8 @@ export default function Home() {
     <main>
       <h1>upkit demo</h1>
       <p>
-        Backend: <strong>{backend.kind === "emulator" ? "local ImageKit emulator" : "ImageKit.io"}</strong>{" "}
+        Backend:{" "}
+        <strong>{backend.kind === "emulator" ? "local ImageKit emulator" : "ImageKit.io"}</strong>{" "}
         at <code>{backend.urlEndpoint}</code>
       </p>
     </main>

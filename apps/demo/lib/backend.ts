@@ -16,5 +16,8 @@ export function resolveBackend(env: Record<string, string | undefined> = process
   if (env.IMAGEKIT_PRIVATE_KEY && env.IMAGEKIT_PRIVATE_KEY !== EMULATOR_DEFAULTS.privateKey) {
     return { kind: "imagekit", urlEndpoint: env.IMAGEKIT_URL_ENDPOINT ?? "" };
   }
-  return { kind: "emulator", urlEndpoint: env.IMAGEKIT_URL_ENDPOINT ?? EMULATOR_DEFAULTS.urlEndpoint };
+  return {
+    kind: "emulator",
+    urlEndpoint: env.IMAGEKIT_URL_ENDPOINT ?? EMULATOR_DEFAULTS.urlEndpoint,
+  };
 }

@@ -2,7 +2,10 @@ import { expect, it } from "vitest";
 import { resolveBackend } from "../lib/backend";
 
 it("uses the emulator when no ImageKit keys are set", () => {
-  expect(resolveBackend({})).toEqual({ kind: "emulator", urlEndpoint: "http://localhost:4500/upkit-demo" });
+  expect(resolveBackend({})).toEqual({
+    kind: "emulator",
+    urlEndpoint: "http://localhost:4500/upkit-demo",
+  });
 });
 
 it("uses ImageKit when real keys are given", () => {

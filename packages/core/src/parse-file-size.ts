@@ -1,7 +1,10 @@
 const UNITS = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 } as const;
 
 /** A size as users write it in restrictions: a byte count, or `"25MB"`, `"512 KB"`, `"1.5GB"`. */
-export type FileSize = number | `${number}${"B" | "KB" | "MB" | "GB"}` | `${number} ${"B" | "KB" | "MB" | "GB"}`;
+export type FileSize =
+  | number
+  | `${number}${"B" | "KB" | "MB" | "GB"}`
+  | `${number} ${"B" | "KB" | "MB" | "GB"}`;
 
 /** Turns a {@link FileSize} into bytes (binary units, as browsers and ImageKit's limits count them). */
 export function parseFileSize(size: FileSize): number {

@@ -1,10 +1,10 @@
 import type { CustomMetadataFields } from "./custom-metadata/custom-metadata-fields";
+import type { Jobs } from "./jobs";
 import type { ResolvedOptions } from "./options";
 import type { BlobStore } from "./storage/blob-store";
 import type { Database } from "./storage/database";
 import type { FileRepository } from "./storage/file-repository";
 import type { TokenLedger } from "./storage/token-ledger";
-import type { Jobs } from "./jobs";
 import type { WebhookSender } from "./webhooks/webhook-sender";
 
 /** What every handler gets: the resolved options and the emulator's state. */

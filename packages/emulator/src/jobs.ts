@@ -9,7 +9,11 @@ export class Jobs {
   private closed = false;
 
   /** Runs `work` after `delayMs`; a failure goes to `onError`, never to the caller. */
-  later(delayMs: number, work: () => Promise<void>, onError: (error: unknown) => void = () => {}): void {
+  later(
+    delayMs: number,
+    work: () => Promise<void>,
+    onError: (error: unknown) => void = () => {},
+  ): void {
     if (this.closed) return;
     let settle!: () => void;
     const job = new Promise<void>((resolve) => {

@@ -64,7 +64,9 @@ export interface Fault {
   stall?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<EmulatorOptions, "webhookUrl" | "rateLimit" | "faults">> & {
+export type ResolvedOptions = Required<
+  Omit<EmulatorOptions, "webhookUrl" | "rateLimit" | "faults">
+> & {
   webhookUrl: string | undefined;
   rateLimit: EmulatorOptions["rateLimit"];
   faults: FaultRule[];
@@ -86,15 +88,21 @@ export const DEFAULTS = {
 
 type Env = Record<string, string | undefined>;
 
-const num = (value: string | undefined) => (value === undefined || value === "" ? undefined : Number(value));
+const num = (value: string | undefined) =>
+  value === undefined || value === "" ? undefined : Number(value);
 
 /** Options first, then the environment, then the defaults. */
-export function resolveOptions(options: EmulatorOptions = {}, env: Env = process.env): ResolvedOptions {
+export function resolveOptions(
+  options: EmulatorOptions = {},
+  env: Env = process.env,
+): ResolvedOptions {
   const port = options.port ?? num(env.EMULATOR_PORT) ?? DEFAULTS.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid emulator port: ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`Invalid emulator port: ${port}`);
   const privateKey = options.privateKey ?? env.IMAGEKIT_PRIVATE_KEY ?? DEFAULTS.privateKey;
   const publicKey = options.publicKey ?? env.IMAGEKIT_PUBLIC_KEY ?? DEFAULTS.publicKey;
-  if (!privateKey.startsWith("private_")) throw new Error('The private key must start with "private_"');
+  if (!privateKey.startsWith("private_"))
+    throw new Error('The private key must start with "private_"');
   if (!publicKey.startsWith("public_")) throw new Error('The public key must start with "public_"');
   return {
     port,

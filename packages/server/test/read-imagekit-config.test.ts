@@ -15,7 +15,9 @@ it("reads the IMAGEKIT_* environment with documented defaults", () => {
 });
 
 it("names the variable when a key is missing or malformed, without echoing it", () => {
-  expect(() => readImageKitConfig({}, { ...env, IMAGEKIT_PRIVATE_KEY: undefined })).toThrow(/IMAGEKIT_PRIVATE_KEY is not set/);
+  expect(() => readImageKitConfig({}, { ...env, IMAGEKIT_PRIVATE_KEY: undefined })).toThrow(
+    /IMAGEKIT_PRIVATE_KEY is not set/,
+  );
   let message = "";
   try {
     readImageKitConfig({}, { ...env, IMAGEKIT_PRIVATE_KEY: "secretish_value" });

@@ -10,7 +10,8 @@ export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader("access-control-allow-methods", "GET, HEAD, POST, PATCH, PUT, DELETE, OPTIONS");
   res.setHeader(
     "access-control-allow-headers",
-    req.headers["access-control-request-headers"] ?? "authorization, content-type, x-emulator-fault",
+    req.headers["access-control-request-headers"] ??
+      "authorization, content-type, x-emulator-fault",
   );
   res.setHeader(
     "access-control-expose-headers",

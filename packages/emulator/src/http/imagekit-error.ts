@@ -35,16 +35,19 @@ export const MESSAGES = {
   missingToken: "Your request is missing token parameter.",
   expiredToken: "Your request contains expired token.",
   invalidToken: "Your request has invalid token.",
-  payloadMismatch: "Your request contains invalid payload. It does not match with the payload used to generate token.",
+  payloadMismatch:
+    "Your request contains invalid payload. It does not match with the payload used to generate token.",
   missingParameter: (name: string) => `Your request is missing ${name} parameter.`,
   invalidParameter: (name: string) => `Your request contains invalid ${name} parameter.`,
   fileTooLarge: "Your request contains invalid file parameter. The file size exceeds limits.",
-  fileUrlFailed: "Your request contains invalid file parameter. The file could not be downloaded from the URL.",
+  fileUrlFailed:
+    "Your request contains invalid file parameter. The file could not be downloaded from the URL.",
   overwriteConflict:
     "A file with the same name already exists at the exact location. We could not overwrite it because both overwriteFile and useUniqueFileName are set to false.",
   tooManyVersions: "The file has reached the maximum number of versions.",
   invalidCustomMetadata: "Invalid custom metadata.",
-  invalidTransformation: "The file could not be uploaded because the transformation field is invalid.",
+  invalidTransformation:
+    "The file could not be uploaded because the transformation field is invalid.",
   transformationNotMedia:
     "The file could not be uploaded because transformations are supported only for image and video files.",
   transformationIncompatible:

@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS custom_metadata_fields (
   name               TEXT NOT NULL UNIQUE,
   label              TEXT NOT NULL,
   schema             TEXT NOT NULL,   -- JSON
+  description        TEXT,
   deleted            INTEGER NOT NULL DEFAULT 0,
   created_at         TEXT NOT NULL
 );

@@ -47,7 +47,7 @@ export interface DerivedRecord {
 }
 
 export interface ListQuery {
-  /** Folder path: files directly in it and in its sub-folders. */
+  /** Folder path: the files directly in it (as ImageKit's list API without `searchQuery`). */
   path?: string;
   /** Files having any of these tags. */
   tags?: string[];
@@ -59,7 +59,8 @@ export interface ListQuery {
 
 type Row = Record<string, unknown>;
 
-const json = <T>(value: unknown): T => (value == null ? (null as T) : (JSON.parse(String(value)) as T));
+const json = <T>(value: unknown): T =>
+  value == null ? (null as T) : (JSON.parse(String(value)) as T);
 
 function toFile(row: Row): FileRecord {
   return {
@@ -116,7 +117,9 @@ export class FileRepository {
   }
 
   findByPath(filePath: string): FileRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM files WHERE file_path = ?").get(filePath) as Row | undefined;
+    const row = this.db.prepare("SELECT * FROM files WHERE file_path = ?").get(filePath) as
+      | Row
+      | undefined;
     return row && toFile(row);
   }
 
@@ -126,19 +129,24 @@ export class FileRepository {
   }
 
   versions(fileId: string): VersionRecord[] {
-    return (this.db.prepare("SELECT * FROM versions WHERE file_id = ? ORDER BY number").all(fileId) as Row[]).map(toVersion);
+    return (
+      this.db
+        .prepare("SELECT * FROM versions WHERE file_id = ? ORDER BY number")
+        .all(fileId) as Row[]
+    ).map(toVersion);
   }
 
   list(query: ListQuery): FileRecord[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.path && query.path !== "/") {
-      const folder = query.path.endsWith("/") ? query.path : `${query.path}/`;
-      where.push("folder LIKE ? ESCAPE '\\'");
-      params.push(`${folder.replace(/[\\%_]/g, "\\$&")}%`);
+    if (query.path !== undefined) {
+      where.push("folder = ?");
+      params.push(query.path);
     }
     if (query.tags?.length) {
-      where.push(`EXISTS (SELECT 1 FROM json_each(files.tags) WHERE json_each.value IN (${query.tags.map(() => "?").join(",")}))`);
+      where.push(
+        `EXISTS (SELECT 1 FROM json_each(files.tags) WHERE json_each.value IN (${query.tags.map(() => "?").join(",")}))`,
+      );
       params.push(...query.tags);
     }
     if (query.fileType) {
@@ -203,16 +211,22 @@ export class FileRepository {
   }
 
   folders(): string[] {
-    return (this.db.prepare("SELECT path FROM folders ORDER BY path").all() as { path: string }[]).map((r) => r.path);
+    return (
+      this.db.prepare("SELECT path FROM folders ORDER BY path").all() as { path: string }[]
+    ).map((r) => r.path);
   }
 
   derived(versionId: string): DerivedRecord[] {
-    return (this.db.prepare("SELECT * FROM derived WHERE version_id = ?").all(versionId) as Row[]).map(toDerived);
+    return (
+      this.db.prepare("SELECT * FROM derived WHERE version_id = ?").all(versionId) as Row[]
+    ).map(toDerived);
   }
 
   findDerived(versionId: string, transformation: string): DerivedRecord | undefined {
     const row = this.db
-      .prepare("SELECT * FROM derived WHERE version_id = ? AND transformation = ? AND status = 'success' AND blob IS NOT NULL")
+      .prepare(
+        "SELECT * FROM derived WHERE version_id = ? AND transformation = ? AND status = 'success' AND blob IS NOT NULL",
+      )
       .get(versionId, transformation) as Row | undefined;
     return row && toDerived(row);
   }
@@ -246,8 +260,11 @@ export class FileRepository {
 
   private ensureFolders(folder: string, createdAt: string): void {
     const parts = folder.split("/").filter(Boolean);
-    const insert = this.db.prepare("INSERT OR IGNORE INTO folders (path, created_at) VALUES (?, ?)");
-    for (let i = 1; i <= parts.length; i++) insert.run(`/${parts.slice(0, i).join("/")}/`, createdAt);
+    const insert = this.db.prepare(
+      "INSERT OR IGNORE INTO folders (path, created_at) VALUES (?, ?)",
+    );
+    for (let i = 1; i <= parts.length; i++)
+      insert.run(`/${parts.slice(0, i).join("/")}/`, createdAt);
   }
 
   private fileParams(file: FileRecord) {

@@ -11,7 +11,9 @@ export class TokenLedger {
   use(token: string, nowSeconds: number): boolean {
     // Tokens live at most an hour, so older entries can never be presented validly again.
     this.db.prepare("DELETE FROM used_tokens WHERE used_at < ?").run(nowSeconds - 7200);
-    const result = this.db.prepare("INSERT OR IGNORE INTO used_tokens (token, used_at) VALUES (?, ?)").run(token, nowSeconds);
+    const result = this.db
+      .prepare("INSERT OR IGNORE INTO used_tokens (token, used_at) VALUES (?, ?)")
+      .run(token, nowSeconds);
     return result.changes === 1;
   }
 }

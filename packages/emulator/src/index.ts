@@ -1,0 +1,2 @@
+export { createEmulator, type Emulator } from "./create-emulator";
+export { DEFAULTS, type EmulatorOptions, type Fault, type FaultRule } from "./options";

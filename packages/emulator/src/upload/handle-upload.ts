@@ -1,0 +1,176 @@
+import { stat } from "node:fs/promises";
+import type { EmulatorContext } from "../context";
+import { toFileObject } from "../files/to-file-object";
+import { ImageKitError, MESSAGES } from "../http/imagekit-error";
+import { sendJson } from "../http/respond";
+import type { Handler } from "../http/router";
+import { newId, uniqueSuffix } from "../ids";
+import { probeFile } from "../media/probe-file";
+import type { FileRecord, VersionRecord } from "../storage/file-repository";
+import {
+  applyPreTransformation,
+  checkTransformation,
+  schedulePostTransformations,
+} from "./apply-transformations";
+import { authenticateUpload } from "./authenticate-upload";
+import { buildUploadResponse } from "./build-upload-response";
+import { downloadFile } from "./download-file";
+import { evaluateChecks } from "./evaluate-checks";
+import { parseUploadFields, type UploadParams } from "./parse-upload-fields";
+import { readUploadBody } from "./read-upload-body";
+import { runExtensions } from "./run-extensions";
+
+/** `POST /api/v1/files/upload` and `POST /api/v2/files/upload`. */
+export function uploadHandler(api: "v1" | "v2"): Handler {
+  return async (req, res, ctx) => {
+    const maxBytes = Math.max(ctx.options.maxFileSize, ctx.options.maxVideoSize);
+    const body = await readUploadBody(req, ctx.blobs, maxBytes);
+    // Until it is committed, the upload lives in a temp file that every failure removes.
+    let tempPath = body.file && body.file.kind !== "url" ? body.file.tempPath : undefined;
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      await authenticateUpload({
+        req,
+        fields: body.fields,
+        api,
+        options: ctx.options,
+        tokens: ctx.tokens,
+        now,
+      });
+      if (!body.file) throw new ImageKitError(400, MESSAGES.missingParameter("file"));
+      const params = parseUploadFields(body.fields);
+      if (body.file.kind === "url") {
+        tempPath = (
+          await downloadFile(body.file.url, ctx.blobs, maxBytes, ctx.options.urlFetchTimeoutMs)
+        ).tempPath;
+      }
+      const stored = await store(ctx, params, tempPath as string);
+      tempPath = undefined;
+      sendJson(res, stored.status, stored.body);
+    } finally {
+      if (tempPath) await ctx.blobs.discard(tempPath);
+    }
+  };
+}
+
+async function store(
+  ctx: EmulatorContext,
+  params: UploadParams,
+  tempPath: string,
+): Promise<{ status: number; body: unknown }> {
+  let media = await probeFile(tempPath, params.fileName);
+  let size = (await stat(tempPath)).size;
+  const limit = media.kind === "video" ? ctx.options.maxVideoSize : ctx.options.maxFileSize;
+  if (size > limit) throw new ImageKitError(400, MESSAGES.fileTooLarge);
+
+  if (params.checks) {
+    evaluateChecks(params.checks, {
+      file: { size, mime: media.mime, width: media.width, height: media.height },
+      request: { folder: params.folder, fileName: params.fileName, tags: params.tags ?? [] },
+    });
+  }
+  if (params.transformation) checkTransformation(params.transformation, media);
+
+  const name = params.useUniqueFileName ? withSuffix(params.fileName) : params.fileName;
+  const filePath = `${params.folder}${name}`;
+  const existing = params.useUniqueFileName ? undefined : ctx.files.findByPath(filePath);
+  if (existing && !params.overwriteFile) throw new ImageKitError(400, MESSAGES.overwriteConflict);
+  if (existing && existing.versionCount >= 100)
+    throw new ImageKitError(400, MESSAGES.tooManyVersions);
+
+  // Values the request did not send are kept or cleared per the overwrite* flags.
+  const keepMetadata =
+    existing && params.customMetadata === undefined && !params.overwriteCustomMetadata;
+  const customMetadata = keepMetadata
+    ? ctx.customMetadata.validateValues({}, existing.customMetadata)
+    : ctx.customMetadata.validateValues(params.customMetadata ?? {});
+
+  // Image pre-transformations happen before storing; video ones are queued (answered with 202).
+  const queuedPre = params.transformation?.pre !== undefined && media.kind === "video";
+  if (params.transformation?.pre !== undefined && media.kind === "image") {
+    const transformed = await applyPreTransformation(
+      ctx,
+      tempPath,
+      params.transformation.pre,
+      params.customCoordinates,
+    );
+    await ctx.blobs.discard(tempPath);
+    tempPath = transformed;
+    media = await probeFile(tempPath, params.fileName);
+    size = (await stat(tempPath)).size;
+  }
+
+  const extensions = runExtensions(ctx, params.extensions, media, params.webhookUrl);
+  const now = new Date().toISOString();
+  const fileId = existing?.id ?? newId();
+  const version: VersionRecord = {
+    id: existing ? newId() : fileId,
+    fileId,
+    number: (existing?.versionCount ?? 0) + 1,
+    blob: "",
+    size,
+    mime: media.mime,
+    fileType: media.fileType,
+    media,
+    createdAt: now,
+  };
+  const file: FileRecord = {
+    id: fileId,
+    filePath,
+    name,
+    folder: params.folder,
+    currentVersion: version.id,
+    versionCount: version.number,
+    isPrivateFile: params.isPrivateFile,
+    isPublished: params.isPublished,
+    tags: params.tags ?? (existing && !params.overwriteTags ? existing.tags : null),
+    AITags: extensions.AITags ?? (existing && !params.overwriteAITags ? existing.AITags : null),
+    customCoordinates: params.customCoordinates ?? null,
+    customMetadata,
+    description: extensions.description ?? params.description ?? null,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+
+  version.blob = await ctx.blobs.commit(tempPath);
+  try {
+    if (existing) ctx.files.addVersion(file, version);
+    else ctx.files.insert(file, version);
+  } catch (error) {
+    await ctx.blobs.remove(version.blob);
+    throw error;
+  }
+
+  for (const run of extensions.later) run(file);
+  const hasExtensions = params.extensions.length > 0;
+  const response = buildUploadResponse(
+    ctx,
+    file,
+    version,
+    params.responseFields,
+    hasExtensions ? extensions.status : undefined,
+  );
+  if (params.transformation?.post)
+    schedulePostTransformations(ctx, file, version, params.transformation.post);
+  ctx.webhooks.sendEvent(
+    existing ? "file-version.created" : "file.created",
+    toFileObject(ctx, file, version),
+  );
+  if (queuedPre) {
+    ctx.jobs.later(ctx.options.asyncDelayMs, async () => {
+      ctx.webhooks.sendEvent("upload.pre-transform.success", response, {
+        x_request_id: newId(),
+        transformation: params.transformation?.pre,
+      });
+    });
+    return { status: 202, body: { message: MESSAGES.preTransformQueued } };
+  }
+  return { status: 200, body: response };
+}
+
+/** `name.jpg` becomes `name_<9 chars>.jpg`: the suffix goes before the extension. */
+function withSuffix(fileName: string): string {
+  const dot = fileName.lastIndexOf(".");
+  if (dot <= 0) return `${fileName}_${uniqueSuffix()}`;
+  return `${fileName.slice(0, dot)}_${uniqueSuffix()}${fileName.slice(dot)}`;
+}
