@@ -148,7 +148,10 @@ async function handle(
     if (url.pathname.startsWith("/v1/") && rateLimit(res, req) === "limited") return;
     const match = routes.match(req.method ?? "GET", url.pathname);
     if (match === undefined) throw new ImageKitError(404, MESSAGES.notFound);
-    if (match === "method") throw new ImageKitError(405, "Method not allowed.");
+    if (match === "method") {
+      res.setHeader("allow", routes.allowed(url.pathname).join(", "));
+      throw new ImageKitError(405, "Method not allowed.");
+    }
     await match.handler(req, res, ctx, match.params, url);
   } catch (error) {
     respondWithError(req, res, error);

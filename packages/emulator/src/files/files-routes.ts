@@ -2,11 +2,9 @@ import { requirePrivateKey } from "../http/basic-auth";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
 import { sendEmpty, sendJson } from "../http/respond";
 import type { Route } from "../http/router";
-import type { ListQuery } from "../storage/file-repository";
+import { LIST_SORTS, type ListQuery } from "../storage/file-repository";
 import { normalizeFolder } from "../upload/parse-upload-fields";
 import { toFileObject } from "./to-file-object";
-
-const SORTS = ["ASC_CREATED", "DESC_CREATED", "ASC_NAME", "DESC_NAME"] as const;
 
 function listQuery(url: URL): ListQuery {
   const number = (name: string, fallback: number, max: number) => {
@@ -21,7 +19,7 @@ function listQuery(url: URL): ListQuery {
   const tags = url.searchParams.get("tags");
   const fileType = url.searchParams.get("fileType");
   const sort = url.searchParams.get("sort");
-  if (sort !== null && !(SORTS as readonly string[]).includes(sort))
+  if (sort !== null && !(LIST_SORTS as readonly string[]).includes(sort))
     throw new ImageKitError(400, MESSAGES.invalidParameter("sort"));
   if (fileType !== null && !["all", "image", "non-image"].includes(fileType))
     throw new ImageKitError(400, MESSAGES.invalidParameter("fileType"));

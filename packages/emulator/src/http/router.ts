@@ -33,6 +33,13 @@ export function createRouter(routes: Route[]) {
   });
 
   return {
+    /** The methods some route answers at this path (for a 405's `Allow` header). */
+    allowed(pathname: string): string[] {
+      const methods = compiled
+        .filter(({ regex }) => regex.test(pathname))
+        .map(({ route }) => route.method);
+      return [...new Set(methods.includes("GET") ? [...methods, "HEAD"] : methods)];
+    },
     /** The matching route, `"method"` when only the method differs, or undefined. */
     match(method: string, pathname: string): Match | "method" | undefined {
       let pathMatched = false;

@@ -46,6 +46,21 @@ export interface DerivedRecord {
   mime: string | null;
 }
 
+export const LIST_SORTS = [
+  "ASC_CREATED",
+  "DESC_CREATED",
+  "ASC_UPDATED",
+  "DESC_UPDATED",
+  "ASC_NAME",
+  "DESC_NAME",
+  "ASC_SIZE",
+  "DESC_SIZE",
+  "ASC_HEIGHT",
+  "DESC_HEIGHT",
+  "ASC_WIDTH",
+  "DESC_WIDTH",
+] as const;
+
 export interface ListQuery {
   /** Folder path: the files directly in it (as ImageKit's list API without `searchQuery`). */
   path?: string;
@@ -54,7 +69,7 @@ export interface ListQuery {
   fileType?: "image" | "non-image";
   limit: number;
   skip: number;
-  sort?: "ASC_CREATED" | "DESC_CREATED" | "ASC_NAME" | "DESC_NAME";
+  sort?: (typeof LIST_SORTS)[number];
 }
 
 type Row = Record<string, unknown>;
@@ -153,11 +168,22 @@ export class FileRepository {
       where.push("(SELECT file_type FROM versions WHERE versions.id = files.current_version) = ?");
       params.push(query.fileType);
     }
+    const size = "(SELECT size FROM versions WHERE versions.id = files.current_version)";
+    const media = (key: string) =>
+      `(SELECT json_extract(media, '$.${key}') FROM versions WHERE versions.id = files.current_version)`;
     const order = {
       ASC_CREATED: "created_at ASC, rowid ASC",
       DESC_CREATED: "created_at DESC, rowid DESC",
+      ASC_UPDATED: "updated_at ASC, rowid ASC",
+      DESC_UPDATED: "updated_at DESC, rowid DESC",
       ASC_NAME: "name ASC",
       DESC_NAME: "name DESC",
+      ASC_SIZE: `${size} ASC`,
+      DESC_SIZE: `${size} DESC`,
+      ASC_HEIGHT: `${media("height")} ASC`,
+      DESC_HEIGHT: `${media("height")} DESC`,
+      ASC_WIDTH: `${media("width")} ASC`,
+      DESC_WIDTH: `${media("width")} DESC`,
     }[query.sort ?? "ASC_CREATED"];
     const sql = `SELECT * FROM files ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...params, query.limit, query.skip) as Row[]).map(toFile);
