@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { publicRestrictionsSchema } from "./restrictions";
+import { uploadResultSchema } from "./upload-result";
+
+/**
+ * The wire protocol between the browser and the kit's route (`{base}` defaults to `/api/upload`):
+ *
+ * - `GET {base}/config`                → `ConfigResponse`
+ * - `POST {base}/{profile}/sign`       `SignRequest` → `SignResponse`
+ * - direct upload to ImageKit with the signed fields, then
+ *   `POST {base}/{profile}/complete`   `CompleteRequest` → `CompleteResponse`
+ * - `POST {base}/{profile}/proxy`      multipart (`input` JSON field, `file` part) → `CompleteResponse`
+ *
+ * Errors are `ErrorBody` (see upload-error.ts) with the code's status.
+ */
+
+export const TRANSPORTS = ["direct", "proxy", "tus"] as const;
+export const transportSchema = z.enum(TRANSPORTS);
+export type Transport = z.infer<typeof transportSchema>;
+
+export const profileConfigSchema = z.object({
+  restrictions: publicRestrictionsSchema,
+  transports: z.array(transportSchema).min(1),
+});
+export type ProfileConfig = z.infer<typeof profileConfigSchema>;
+
+export const configResponseSchema = z.object({
+  profiles: z.record(z.string(), profileConfigSchema),
+});
+export type ConfigResponse = z.infer<typeof configResponseSchema>;
+
+/** What the browser says of a file before sending it. */
+export const fileInfoSchema = z.object({
+  name: z.string().min(1).max(1024),
+  size: z.number().int().nonnegative(),
+  type: z.string().max(255),
+});
+export type FileInfo = z.infer<typeof fileInfoSchema>;
+
+export const signRequestSchema = z.object({
+  files: z.array(fileInfoSchema).min(1).max(100),
+  input: z.unknown().optional(),
+});
+export type SignRequest = z.infer<typeof signRequestSchema>;
+
+export const signedUploadSchema = z.object({
+  /** Where to POST the multipart form (ImageKit's upload API, v1 or v2). */
+  uploadUrl: z.string(),
+  /** Every form field but `file`, as strings; the file goes last under `file`. */
+  fields: z.record(z.string(), z.string()),
+  /** When the signature expires, ms since the epoch. */
+  expiresAt: z.number(),
+  /** Sent back with `complete`: binds the result to what the server decided. */
+  completionToken: z.string(),
+});
+export type SignedUpload = z.infer<typeof signedUploadSchema>;
+
+export const signResponseSchema = z.object({ files: z.array(signedUploadSchema) });
+export type SignResponse = z.infer<typeof signResponseSchema>;
+
+export const completeRequestSchema = z.object({
+  fileId: z.string().min(1).max(64),
+  completionToken: z.string().min(1),
+  input: z.unknown().optional(),
+});
+export type CompleteRequest = z.infer<typeof completeRequestSchema>;
+
+export const completeResponseSchema = z.object({
+  file: uploadResultSchema,
+  /** Whatever the profile's `onUploadComplete` returned. */
+  data: z.unknown().optional(),
+});
+export type CompleteResponse<TData = unknown> = Omit<
+  z.infer<typeof completeResponseSchema>,
+  "data"
+> & { data: TData };

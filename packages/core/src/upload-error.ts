@@ -1,0 +1,111 @@
+import { z } from "zod";
+
+/**
+ * Every error that crosses the wire has one of these codes; each maps to one HTTP status. The
+ * first three are per-file rejections (a file that breaks the restrictions), kept apart from
+ * request failures.
+ */
+export const ERROR_CODES = {
+  "file-too-large": 413,
+  "file-invalid-type": 415,
+  "too-many-files": 400,
+  "bad-request": 400,
+  "invalid-input": 400,
+  unauthorized: 401,
+  forbidden: 403,
+  "not-found": 404,
+  "method-not-allowed": 405,
+  conflict: 409,
+  "rate-limited": 429,
+  "upload-failed": 400,
+  "upstream-error": 502,
+  "upstream-timeout": 504,
+  aborted: 499,
+  "network-error": 0,
+  "internal-error": 500,
+} as const;
+
+export type UploadErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes a single file is rejected with before any byte is sent. */
+export const REJECTION_CODES = ["file-too-large", "file-invalid-type", "too-many-files"] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_CODES) as [UploadErrorCode, ...UploadErrorCode[]]),
+    message: z.string(),
+    data: z.unknown().optional(),
+  }),
+});
+
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/**
+ * The one error class of the kit. `toJSON` is what goes over the wire, `fromBody` rebuilds it on
+ * the other side. `retryable` says whether trying again may help (network, 5xx, 429).
+ */
+export class UploadError extends Error {
+  readonly code: UploadErrorCode;
+  readonly data: unknown;
+  /** Seconds to wait before a retry, from `Retry-After`, where known. */
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    code: UploadErrorCode,
+    message: string,
+    options: { data?: unknown; cause?: unknown; retryAfter?: number } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "UploadError";
+    this.code = code;
+    this.data = options.data;
+    this.retryAfter = options.retryAfter;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+
+  get retryable(): boolean {
+    return [
+      "network-error",
+      "upstream-error",
+      "upstream-timeout",
+      "rate-limited",
+      "internal-error",
+    ].includes(this.code);
+  }
+
+  toJSON(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.data === undefined ? {} : { data: this.data }),
+      },
+    };
+  }
+
+  /** Rebuilds an error from a response body; anything unreadable becomes a generic one by status. */
+  static fromBody(body: unknown, status: number): UploadError {
+    const parsed = errorBodySchema.safeParse(body);
+    if (parsed.success)
+      return new UploadError(parsed.data.error.code, parsed.data.error.message, {
+        data: parsed.data.error.data,
+      });
+    const code: UploadErrorCode =
+      status === 429
+        ? "rate-limited"
+        : status >= 500
+          ? "upstream-error"
+          : status === 401
+            ? "unauthorized"
+            : status === 403
+              ? "forbidden"
+              : "bad-request";
+    return new UploadError(code, `Request failed with status ${status}`);
+  }
+}
+
+export const isUploadError = (error: unknown): error is UploadError => error instanceof UploadError;

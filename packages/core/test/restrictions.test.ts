@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { checkFile, checkFiles, isAccepted, resolveRestrictions } from "../src/restrictions";
+
+describe("restrictions", () => {
+  const restrictions = resolveRestrictions({
+    maxFileSize: "1MB",
+    accept: ["image/*", ".pdf"],
+    maxFiles: 2,
+  });
+
+  it("publish sizes in bytes", () => {
+    expect(restrictions).toEqual({
+      maxFileSize: 1024 * 1024,
+      accept: ["image/*", ".pdf"],
+      maxFiles: 2,
+    });
+  });
+
+  it("accept by MIME pattern or extension", () => {
+    expect(isAccepted(restrictions.accept, { name: "a.PNG", type: "image/png" })).toBe(true);
+    expect(isAccepted(restrictions.accept, { name: "cv.pdf", type: "" })).toBe(true);
+    expect(isAccepted(restrictions.accept, { name: "notes.txt", type: "text/plain" })).toBe(false);
+    expect(isAccepted(undefined, { name: "anything", type: "" })).toBe(true);
+  });
+
+  it("reject a file per rule, with a code and a message", () => {
+    expect(
+      checkFile(restrictions, { name: "big.png", size: 2 * 1024 * 1024, type: "image/png" }),
+    ).toEqual({
+      code: "file-too-large",
+      message: "big.png is larger than 1 MB",
+    });
+    expect(checkFile(restrictions, { name: "a.txt", size: 1, type: "text/plain" })?.code).toBe(
+      "file-invalid-type",
+    );
+    expect(checkFile(restrictions, { name: "a.png", size: 1, type: "image/png" })).toBeUndefined();
+  });
+
+  it("count only accepted files against maxFiles, including those already queued", () => {
+    const files = [
+      { name: "a.png", size: 1, type: "image/png" },
+      { name: "x.txt", size: 1, type: "text/plain" },
+      { name: "b.png", size: 1, type: "image/png" },
+      { name: "c.png", size: 1, type: "image/png" },
+    ];
+    expect(checkFiles(restrictions, files).map((r) => r?.code)).toEqual([
+      undefined,
+      "file-invalid-type",
+      undefined,
+      "too-many-files",
+    ]);
+    expect(checkFiles(restrictions, files.slice(0, 1), 2).map((r) => r?.code)).toEqual([
+      "too-many-files",
+    ]);
+  });
+
+  it("refuse a restriction that cannot be right, at start", () => {
+    expect(() => resolveRestrictions({ accept: ["images"] })).toThrow(/Invalid accept pattern/);
+    expect(() => resolveRestrictions({ maxFiles: 0 })).toThrow(/Invalid maxFiles/);
+  });
+});
