@@ -10,7 +10,9 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Options first, then the `IMAGEKIT_*` environment. A missing or malformed key fails here, at
- * start, naming the variable, never later inside a request. The key itself is never echoed.
+ * start, naming the variable, never later inside a request; the key itself is never echoed. The
+ * returned object keeps the private key non-enumerable, so `JSON.stringify` and `console.log` of
+ * it (or of anything holding it) do not show the key.
  */
 export function readImageKitConfig(
   options: Partial<ImageKitConfig> = {},
@@ -23,31 +25,39 @@ export function readImageKitConfig(
     throw new Error(
       "IMAGEKIT_PRIVATE_KEY is not set (pass imagekit.privateKey or set the variable)",
     );
-  if (!privateKey.startsWith("private_"))
+  if (!/^private_\S+$/.test(privateKey)) {
     throw new Error(
       'IMAGEKIT_PRIVATE_KEY is malformed: ImageKit private keys start with "private_"',
     );
+  }
   if (!publicKey)
     throw new Error("IMAGEKIT_PUBLIC_KEY is not set (pass imagekit.publicKey or set the variable)");
-  if (!publicKey.startsWith("public_"))
+  if (!/^public_\S+$/.test(publicKey)) {
     throw new Error('IMAGEKIT_PUBLIC_KEY is malformed: ImageKit public keys start with "public_"');
+  }
   if (!urlEndpoint)
     throw new Error(
       "IMAGEKIT_URL_ENDPOINT is not set (pass imagekit.urlEndpoint or set the variable)",
     );
-  return {
-    privateKey,
-    publicKey,
-    urlEndpoint: urlEndpoint.replace(/\/+$/, ""),
-    uploadEndpoint: (
-      options.uploadEndpoint ??
-      env.IMAGEKIT_UPLOAD_ENDPOINT ??
-      "https://upload.imagekit.io"
-    ).replace(/\/+$/, ""),
-    apiEndpoint: (
-      options.apiEndpoint ??
-      env.IMAGEKIT_API_ENDPOINT ??
-      "https://api.imagekit.io"
-    ).replace(/\/+$/, ""),
+  const url = (name: string, value: string) => {
+    try {
+      return new URL(value).toString().replace(/\/+$/, "");
+    } catch {
+      throw new Error(`${name} is not a URL: ${value}`);
+    }
   };
+  const config = {
+    publicKey,
+    urlEndpoint: url("IMAGEKIT_URL_ENDPOINT", urlEndpoint),
+    uploadEndpoint: url(
+      "IMAGEKIT_UPLOAD_ENDPOINT",
+      options.uploadEndpoint ?? env.IMAGEKIT_UPLOAD_ENDPOINT ?? "https://upload.imagekit.io",
+    ),
+    apiEndpoint: url(
+      "IMAGEKIT_API_ENDPOINT",
+      options.apiEndpoint ?? env.IMAGEKIT_API_ENDPOINT ?? "https://api.imagekit.io",
+    ),
+  } as ImageKitConfig;
+  Object.defineProperty(config, "privateKey", { value: privateKey, enumerable: false });
+  return config;
 }

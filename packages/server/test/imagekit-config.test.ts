@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { readImageKitConfig } from "../src/read-imagekit-config";
+import { readImageKitConfig } from "../src/imagekit/imagekit-config";
 
 const env = {
   IMAGEKIT_PRIVATE_KEY: "private_test_key_value",

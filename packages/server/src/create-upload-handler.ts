@@ -1,0 +1,333 @@
+import {
+  type ConfigResponse,
+  checkFiles,
+  completeRequestSchema,
+  type FileInfo,
+  fileInfoSchema,
+  type PublicRestrictions,
+  resolveRestrictions,
+  type SignedUpload,
+  signRequestSchema,
+  type Transport,
+  toImageKitFields,
+  UploadError,
+  type UploadResult,
+  uploadOptionsSchema,
+} from "@upkit/core";
+import { completeDirectUpload } from "./complete-direct-upload";
+import { readJsonBody } from "./http/read-json-body";
+import { errorResponse, json } from "./http/responses";
+import { createImageKitClient } from "./imagekit/create-imagekit-client";
+import type { ImageKitClient } from "./imagekit/imagekit-client-types";
+import { type ImageKitConfig, readImageKitConfig } from "./imagekit/imagekit-config";
+import type { AnyProfile, RateLimit } from "./profile";
+import { streamProxyUpload } from "./proxy/stream-proxy-upload";
+import { clientAddress, RateLimiter } from "./rate-limiter";
+import { createCompletionToken, hashInput } from "./signing/completion-token";
+import { type SigningScheme, signUpload } from "./signing/sign-upload";
+import { validateInput } from "./validate-input";
+import { verifyWebhook } from "./webhooks/verify-webhook";
+import type { WebhookEvent } from "./webhooks/webhook-event";
+
+export interface UploadHandlerConfig<TProfiles extends Record<string, AnyProfile>> {
+  /** ImageKit account; each field falls back to its `IMAGEKIT_*` environment variable. */
+  imagekit?: Partial<ImageKitConfig>;
+  profiles: TProfiles;
+  /** Where the route is mounted (a catch-all). Default `/api/upload`. */
+  basePath?: string;
+  /** `v2` (default): a JWT binding every option; `v1`: ImageKit's token + expire signature. */
+  signing?: SigningScheme;
+  /** Lifetime of a direct-upload signature in seconds: at most 3600; default 300. */
+  expiresIn?: number;
+  webhook?: {
+    /** Default `IMAGEKIT_WEBHOOK_SECRET`. */
+    secret?: string;
+    onWebhook: (event: WebhookEvent, request: Request) => void | Promise<void>;
+    /** Oldest accepted webhook timestamp, seconds. Default 300. */
+    toleranceSeconds?: number;
+  };
+  /** Where unexpected errors are reported (never with the private key). Default `console.error`. */
+  onError?: (error: unknown) => void;
+  /** For tests: the ImageKit client to use instead of one built from `imagekit`. */
+  client?: ImageKitClient;
+}
+
+/** The route handler, with the profiles' types kept for the client (a type-only import). */
+export type UploadHandler<
+  TProfiles extends Record<string, AnyProfile> = Record<string, AnyProfile>,
+> = ((request: Request) => Promise<Response>) & {
+  /** Type-level only: lets `createUploader<typeof handler>()` infer profiles, input and data. */
+  readonly $profiles: TProfiles;
+};
+
+const DEFAULT_RATE_LIMIT = { limit: 60, windowMs: 60_000 };
+
+/**
+ * One handler for every route of the kit under `basePath`:
+ * `GET config`, `POST {profile}/sign`, `POST {profile}/proxy`, `POST {profile}/complete` and
+ * `POST webhook`. Configuration errors (a missing key, a bad restriction) throw here, at start.
+ */
+export function createUploadHandler<const TProfiles extends Record<string, AnyProfile>>(
+  config: UploadHandlerConfig<TProfiles>,
+): UploadHandler<TProfiles> {
+  const imagekit = readImageKitConfig(config.imagekit);
+  const client = config.client ?? createImageKitClient(imagekit);
+  const basePath = `/${(config.basePath ?? "/api/upload").replace(/^\/+|\/+$/g, "")}`;
+  const signing = config.signing ?? "v2";
+  const expiresIn = config.expiresIn ?? 300;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 3600) {
+    throw new Error(
+      "expiresIn must be a whole number of seconds from 1 to 3600 (ImageKit's limit)",
+    );
+  }
+  const onError = config.onError ?? ((error: unknown) => console.error("upkit:", error));
+
+  const profiles = new Map(
+    Object.entries(config.profiles).map(([name, profile]) => {
+      if (!/^[A-Za-z0-9_-]+$/.test(name))
+        throw new Error(`Invalid profile name "${name}": use letters, digits, _ and -`);
+      const transports = profile.transports ?? ["direct"];
+      const limit: RateLimit<unknown> | undefined =
+        profile.rateLimit === false ? undefined : (profile.rateLimit ?? DEFAULT_RATE_LIMIT);
+      return [
+        name,
+        {
+          name,
+          profile,
+          transports,
+          restrictions: resolveRestrictions(profile.restrictions),
+          limiter: limit && new RateLimiter(limit.limit, limit.windowMs),
+          rateKey: limit?.key,
+        },
+      ] as const;
+    }),
+  );
+  type Entry = NonNullable<ReturnType<typeof profiles.get>>;
+
+  const configBody: ConfigResponse = {
+    profiles: Object.fromEntries(
+      [...profiles].map(([name, p]) => [
+        name,
+        { restrictions: p.restrictions, transports: p.transports },
+      ]),
+    ),
+  };
+
+  async function authorize(entry: Entry, request: Request): Promise<unknown> {
+    let ctx: unknown;
+    try {
+      ctx = entry.profile.authorize ? await entry.profile.authorize(request) : undefined;
+    } catch (error) {
+      if (error instanceof UploadError) throw error;
+      // A refusal's own message may say more than the user should see: keep it generic.
+      throw new UploadError("forbidden", "You are not allowed to upload here.", { cause: error });
+    }
+    const retryAfter = entry.limiter?.hit(
+      entry.rateKey ? entry.rateKey(request, ctx) : clientAddress(request),
+    );
+    if (retryAfter !== undefined) {
+      throw new UploadError("rate-limited", "Too many uploads; try again shortly.", { retryAfter });
+    }
+    return ctx;
+  }
+
+  async function decideFields(
+    entry: Entry,
+    ctx: unknown,
+    input: unknown,
+    file: FileInfo,
+  ): Promise<Record<string, string>> {
+    const decided = entry.profile.options ? await entry.profile.options({ ctx, input, file }) : {};
+    const parsed = uploadOptionsSchema.safeParse({ fileName: file.name, ...decided });
+    if (!parsed.success) {
+      // The profile's own options are wrong: a bug on the server, not the user's fault.
+      throw new Error(
+        `Profile "${entry.name}" returned invalid ImageKit options: ${parsed.error.message}`,
+      );
+    }
+    const fields = toImageKitFields(parsed.data);
+    // ImageKit itself enforces the size limit on direct uploads, whatever the browser claims.
+    // In whole kB rounded up, the documented unit form: never stricter than the profile's limit
+    // (whether ImageKit counts kB as 1000 or 1024 bytes); `complete` checks the exact size.
+    if (entry.restrictions.maxFileSize !== undefined) {
+      const sizeCheck = `"file.size" <= "${Math.ceil(entry.restrictions.maxFileSize / 1000)}kb"`;
+      fields.checks = fields.checks ? `(${fields.checks}) AND ${sizeCheck}` : sizeCheck;
+    }
+    return fields;
+  }
+
+  function requireTransport(entry: Entry, transport: Transport): void {
+    if (!entry.transports.includes(transport)) {
+      throw new UploadError(
+        "forbidden",
+        `Profile "${entry.name}" does not allow ${transport} uploads.`,
+      );
+    }
+  }
+
+  function rejectFiles(restrictions: PublicRestrictions, files: FileInfo[]): void {
+    const rejections = checkFiles(restrictions, files);
+    const first = rejections.find((r) => r !== undefined);
+    if (first) throw new UploadError(first.code, first.message, { data: { rejections } });
+  }
+
+  async function sign(entry: Entry, request: Request): Promise<Response> {
+    requireTransport(entry, "direct");
+    const ctx = await authorize(entry, request);
+    const body = signRequestSchema.safeParse(await readJsonBody(request));
+    if (!body.success)
+      throw new UploadError(
+        "bad-request",
+        `Invalid sign request: ${body.error.issues[0]?.message}`,
+      );
+    const input = await validateInput(entry.profile.input, body.data.input);
+    rejectFiles(entry.restrictions, body.data.files);
+    const inputHash = await hashInput(body.data.input);
+    const files: SignedUpload[] = [];
+    for (const file of body.data.files) {
+      const fields = await decideFields(entry, ctx, input, file);
+      const signed = await signUpload(imagekit, signing, fields, expiresIn);
+      const completionToken = await createCompletionToken(
+        imagekit,
+        { profile: entry.name, folder: fields.folder ?? "/", fields, inputHash, file },
+        expiresIn,
+      );
+      files.push({ ...signed, completionToken });
+    }
+    return json({ files });
+  }
+
+  async function complete(entry: Entry, request: Request): Promise<Response> {
+    requireTransport(entry, "direct");
+    const ctx = await authorize(entry, request);
+    const body = completeRequestSchema.safeParse(await readJsonBody(request));
+    if (!body.success)
+      throw new UploadError(
+        "bad-request",
+        `Invalid complete request: ${body.error.issues[0]?.message}`,
+      );
+    const input = await validateInput(entry.profile.input, body.data.input);
+    const file = await completeDirectUpload({
+      client,
+      imagekit,
+      restrictions: entry.restrictions,
+      profile: entry.name,
+      fileId: body.data.fileId,
+      completionToken: body.data.completionToken,
+      input: body.data.input,
+      signal: request.signal,
+    });
+    return finish(entry, ctx, input, file, request);
+  }
+
+  async function proxy(entry: Entry, request: Request): Promise<Response> {
+    requireTransport(entry, "proxy");
+    const ctx = await authorize(entry, request);
+    let input: unknown;
+    const file = await streamProxyUpload({
+      request,
+      restrictions: entry.restrictions,
+      client,
+      signal: request.signal,
+      prepare: async ({ fields, file: declared }) => {
+        let raw: unknown;
+        try {
+          raw =
+            fields.input === undefined || fields.input === ""
+              ? undefined
+              : JSON.parse(fields.input);
+        } catch {
+          throw new UploadError("bad-request", "The input field is not valid JSON.");
+        }
+        input = await validateInput(entry.profile.input, raw);
+        const info = fileInfoSchema.safeParse({
+          name: declared.name,
+          size: declared.size ?? 0,
+          type: declared.type,
+        });
+        if (!info.success)
+          throw new UploadError("bad-request", `Invalid file: ${info.error.issues[0]?.message}`);
+        return decideFields(entry, ctx, input, info.data);
+      },
+    });
+    return finish(entry, ctx, input, file, request);
+  }
+
+  async function finish(
+    entry: Entry,
+    ctx: unknown,
+    input: unknown,
+    file: UploadResult,
+    request: Request,
+  ): Promise<Response> {
+    const data = entry.profile.onUploadComplete
+      ? await entry.profile.onUploadComplete({ ctx, input, file, request })
+      : undefined;
+    return json({ file, data: data ?? null });
+  }
+
+  async function webhook(request: Request): Promise<Response> {
+    if (!config.webhook) throw new UploadError("not-found", "Webhooks are not configured.");
+    const secret = config.webhook.secret ?? process.env.IMAGEKIT_WEBHOOK_SECRET;
+    if (!secret)
+      throw new Error(
+        "IMAGEKIT_WEBHOOK_SECRET is not set (pass webhook.secret or set the variable)",
+      );
+    const event = await verifyWebhook(await request.text(), request.headers, secret, {
+      toleranceSeconds: config.webhook.toleranceSeconds ?? 300,
+    });
+    await config.webhook.onWebhook(event, request);
+    return json({ received: true });
+  }
+
+  async function route(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) {
+      throw new UploadError("not-found", `Not an upload route: ${pathname}`);
+    }
+    const parts = pathname.slice(basePath.length).split("/").filter(Boolean);
+    const method = request.method.toUpperCase();
+    if (method === "OPTIONS")
+      return new Response(null, { status: 204, headers: { allow: "GET, POST, OPTIONS" } });
+    if (parts.length === 1 && parts[0] === "config") {
+      if (method !== "GET" && method !== "HEAD")
+        throw new UploadError("method-not-allowed", "Use GET for config.");
+      return json(configBody);
+    }
+    if (parts.length === 1 && parts[0] === "webhook") {
+      if (method !== "POST") throw new UploadError("method-not-allowed", "Use POST for webhooks.");
+      return webhook(request);
+    }
+    if (parts.length === 2) {
+      const [name, action] = parts as [string, string];
+      const entry = profiles.get(name);
+      if (!entry) throw new UploadError("not-found", `Unknown upload profile "${name}".`);
+      const handlers: Record<string, (entry: Entry, request: Request) => Promise<Response>> = {
+        sign,
+        complete,
+        proxy,
+      };
+      const handle = handlers[action];
+      if (!handle) throw new UploadError("not-found", `Unknown action "${action}".`);
+      if (method !== "POST") throw new UploadError("method-not-allowed", `Use POST for ${action}.`);
+      return handle(entry, request);
+    }
+    throw new UploadError("not-found", `Not an upload route: ${pathname}`);
+  }
+
+  const handler = async (request: Request): Promise<Response> => {
+    try {
+      return await route(request);
+    } catch (error) {
+      if (error instanceof UploadError) {
+        if (error.code === "internal-error") onError(error);
+        return errorResponse(error);
+      }
+      onError(error);
+      return errorResponse(
+        new UploadError("internal-error", "Something went wrong on the server."),
+      );
+    }
+  };
+  return handler as UploadHandler<TProfiles>;
+}
