@@ -27,7 +27,15 @@ const build = () =>
           customMetadata: { title: input.title },
           isPrivateFile: true,
           useUniqueFileName: false,
-          responseFields: ["tags", "customMetadata", "isPrivateFile"],
+          customCoordinates: { x: 0, y: 0, width: 1, height: 1 },
+          description: `${input.title}, uploaded by ${ctx.user}`,
+          extensions: file.type.startsWith("image/")
+            ? [{ name: "aws-auto-tagging", maxTags: 3, minConfidence: 10 }]
+            : [],
+          transformation: file.type.startsWith("image/")
+            ? { post: [{ type: "transformation", value: "w-1,h-1" }] }
+            : undefined,
+          responseFields: ["tags", "customMetadata", "isPrivateFile", "customCoordinates"],
         }),
         onUploadComplete: ({ file }) => ({ stored: file.filePath }),
       }),
@@ -95,6 +103,27 @@ it("accepts a PNG by its bytes even when the browser says otherwise", async () =
   const res = await proxy(form(PNG_1X1, "pixel.png", "application/octet-stream"));
   expect(res.status).toBe(200);
   expect(res.body.file.tags).toEqual(["doc", "octet-stream"]);
+});
+
+it("applies every option: coordinates, description, extensions, post-transformations", async () => {
+  const res = await proxy(form(PNG_1X1, "pixel.png", "image/png"));
+  expect(res.status).toBe(200);
+  expect(res.body.file).toMatchObject({
+    tags: ["doc", "png"],
+    customCoordinates: "0,0,1,1",
+    description: "Report, uploaded by ada",
+  });
+  await emulator.idle();
+  const details = await emulator.api(`/v1/files/${res.body.file.fileId}/details`);
+  expect(details.body.AITags).toEqual(
+    expect.arrayContaining([expect.objectContaining({ source: "aws-auto-tagging" })]),
+  );
+  expect(details.body.mime).toBe("image/png");
+  const derived = await fetch(`${emulator.urlEndpoint}/tr:w-1,h-1${details.body.filePath}`, {
+    method: "HEAD",
+  });
+  // A private file: even its post-transformation needs a signed URL.
+  expect(derived.status).toBe(401);
 });
 
 it("refuses a file over the size limit, storing nothing", async () => {
