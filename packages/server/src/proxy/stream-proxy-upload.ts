@@ -16,9 +16,10 @@ export interface ProxyUploadArgs {
   restrictions: PublicRestrictions;
   client: ImageKitClient;
   /**
-   * Called when the file part begins (the fields before it are known): validates, authorizes and
-   * returns the ImageKit form fields (strings; includes `fileName`). Throws an UploadError to
-   * refuse: then nothing is sent upstream.
+   * Called once the file's first bytes passed the type check (the fields before it are known),
+   * with the type read from those bytes: validates and returns the ImageKit form fields
+   * (strings; includes `fileName`). Throws an UploadError to refuse: then nothing is sent
+   * upstream.
    */
   prepare(context: {
     fields: Record<string, string>;
@@ -46,9 +47,9 @@ const LIMITS = {
 /**
  * Streams one multipart upload to ImageKit (the `proxy` transport), never holding the file:
  *
- * 1. Fields before the `file` part are collected (capped); `prepare` runs when the file begins.
+ * 1. Fields before the `file` part are collected (capped).
  * 2. The first {@link SNIFF_BYTES} bytes are sniffed ({@link checkFileContent}); a wrong type is
- *    refused before any byte goes upstream.
+ *    refused before any byte goes upstream. Then `prepare` runs, with the real type.
  * 3. The rest streams through a counting guard: past `maxFileSize` the upstream request is aborted
  *    at once ("file-too-large", without waiting for the rest of the body).
  * 4. The upstream body is closed only once the whole request body has been read and verified:
@@ -233,16 +234,6 @@ export async function streamProxyUpload(args: ProxyUploadArgs): Promise<UploadRe
       );
     if (declaredSize !== undefined && exceeds(declaredSize)) throw tooLarge();
 
-    const uploadFields = await prepare({
-      fields: { ...fields },
-      file: {
-        name: fileName,
-        type: declaredType,
-        ...(declaredSize === undefined ? {} : { size: declaredSize }),
-      },
-    });
-    if (failure !== undefined) throw failure;
-
     const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     // The file part breaks only when the body does (the parser reports that itself).
     const nextChunk = () =>
@@ -284,6 +275,21 @@ export async function streamProxyUpload(args: ProxyUploadArgs): Promise<UploadRe
     const wrongType = checkFileContent({ accept: restrictions.accept }, { ...content, size: 0 });
     if (wrongType) throw rejectionError(wrongType, sniffed);
     if (failure !== undefined) throw failure;
+    // The profile decides its options knowing the real type (from the bytes), not the one the
+    // browser declared; a container format (zip, CFB, XML) keeps the declared, more specific one.
+    const contentType =
+      sniffed && !fitsContainer(sniffed.mime, baseType(declaredType), extensionOf(fileName))
+        ? sniffed.mime
+        : declaredType || "application/octet-stream";
+    const uploadFields = await prepare({
+      fields: { ...fields },
+      file: {
+        name: fileName,
+        type: contentType,
+        ...(declaredSize === undefined ? {} : { size: declaredSize }),
+      },
+    });
+    if (failure !== undefined) throw failure;
 
     // Resolves once the whole body is read and checked; rejects with the first failure.
     const verified = async () => {
@@ -300,10 +306,7 @@ export async function streamProxyUpload(args: ProxyUploadArgs): Promise<UploadRe
     };
     const source = {
       fileName: uploadFields.fileName ?? fileName,
-      contentType:
-        sniffed && !fitsContainer(sniffed.mime, baseType(declaredType), extensionOf(fileName))
-          ? sniffed.mime
-          : declaredType || "application/octet-stream",
+      contentType,
     };
     const send = async (body: Blob | ReadableStream<Uint8Array>) => {
       try {
