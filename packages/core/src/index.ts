@@ -1,3 +1,9 @@
+export * from "./engine/create-uploader";
+export * from "./engine/direct-transport";
+export { type DownscaleImageOptions, downscaleImage } from "./engine/downscale-image";
+export * from "./engine/proxy-transport";
+export type * from "./engine/uploader-types";
+export * from "./engine/xhr-request";
 export { type FileSize, parseFileSize } from "./parse-file-size";
 export * from "./protocol";
 export * from "./restrictions";

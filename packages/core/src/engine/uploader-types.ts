@@ -1,0 +1,150 @@
+import type { ProfileConfig, Transport } from "../protocol";
+import type { PublicRestrictions, Rejection } from "../restrictions";
+import type { UploadError } from "../upload-error";
+import type { UploadResult } from "../upload-result";
+
+/**
+ * The contract of the framework-free upload engine (`createUploader`), shared by its
+ * implementation and the React layer. A store: `subscribe(listener) -> unsubscribe` and
+ * `getSnapshot()` (a new immutable snapshot object after every change, the same object
+ * otherwise, as `useSyncExternalStore` needs).
+ */
+
+export type FileStatus =
+  | "rejected" // broke the restrictions; never uploaded (see `rejection`)
+  | "queued" // waiting for a free slot
+  | "uploading" // bytes are moving
+  | "processing" // all bytes sent; the server / ImageKit is finishing (complete, post-transformations)
+  | "success"
+  | "error" // failed after retries (see `error`); `retry(id)` tries again
+  | "canceled"
+  | "paused"; // only with a transport that can resume (tus)
+
+export interface UploadFile<TData = unknown> {
+  /** Stable id for keys and actions. */
+  id: string;
+  /** The file to send (after `onBeforeUpload` changes, if any). */
+  file: File;
+  name: string;
+  size: number;
+  type: string;
+  status: FileStatus;
+  /** Per-file rejection (`file-too-large`, `file-invalid-type`, `too-many-files`). */
+  rejection?: Rejection;
+  error?: UploadError;
+  transport?: Transport;
+  bytesSent: number;
+  /** 0..1 of this file's bytes. */
+  progress: number;
+  /** Smoothed upload speed, bytes per second (0 until measured). */
+  speed: number;
+  /** Seconds left at the current speed, or undefined while unknown. */
+  eta: number | undefined;
+  /** How many attempts were made (retries included). */
+  attempts: number;
+  /** ImageKit's result, once stored. */
+  result?: UploadResult;
+  /** What the server's `onUploadComplete` returned. */
+  data?: TData;
+  /** Post-transformations still being processed by ImageKit, when known. */
+  processing?: { pending: string[]; done: string[] };
+}
+
+export interface UploaderTotals {
+  /** Files counted in the totals: everything but rejected, canceled and removed ones. */
+  files: number;
+  bytes: number;
+  bytesSent: number;
+  /** Bytes-weighted progress, 0..1 (not an average of percentages). */
+  progress: number;
+  speed: number;
+  eta: number | undefined;
+  uploading: number;
+  queued: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface UploaderSnapshot<TData = unknown> {
+  files: UploadFile<TData>[];
+  totals: UploaderTotals;
+  /** Restrictions and transports of the profile, once known (from `GET {base}/config` or passed in). */
+  config: ProfileConfig | undefined;
+  /** A problem loading the config, if any. */
+  configError?: UploadError;
+  isUploading: boolean;
+}
+
+export interface UploadContext<TInput = unknown> {
+  file: File;
+  profile: string;
+  input: TInput;
+  signal: AbortSignal;
+  onProgress(bytesSent: number): void;
+  /** Where the route lives, e.g. `/api/upload`. */
+  endpoint: string;
+  fetch: typeof fetch;
+}
+
+/** One way to move a file: direct (sign + ImageKit + complete), proxy, or tus. */
+export interface UploadTransport {
+  name: Transport;
+  /** Whether `pause()` keeps the bytes sent so far (tus). */
+  canResume: boolean;
+  upload(context: UploadContext): Promise<{ result: UploadResult; data: unknown }>;
+}
+
+export interface UploaderCallbacks<TInput = unknown, TData = unknown> {
+  /** Filter, rename or transform files before they are queued; return the files to keep. */
+  onBeforeUpload?: (files: File[]) => File[] | Promise<File[]>;
+  onUploadBegin?: (file: UploadFile<TData>) => void;
+  onUploadProgress?: (file: UploadFile<TData>) => void;
+  onUploadComplete?: (file: UploadFile<TData> & { result: UploadResult; data: TData }) => void;
+  onUploadError?: (file: UploadFile<TData>, error: UploadError) => void;
+  onUploadAborted?: (file: UploadFile<TData>) => void;
+  /** Input for the profile, per file (or one value for all). */
+  input?: TInput | ((file: File) => TInput);
+}
+
+export interface UploaderOptions<TInput = unknown, TData = unknown>
+  extends UploaderCallbacks<TInput, TData> {
+  profile: string;
+  /** The route's base path. Default `/api/upload`. */
+  endpoint?: string;
+  /** Skip `GET {base}/config` (e.g. from SSR). */
+  config?: ProfileConfig;
+  /** Default 3. */
+  concurrency?: number;
+  /** `auto` (default): direct for small files, proxy when direct is not allowed, tus for large files. */
+  transport?: Transport | "auto";
+  /** Retries of a failed attempt (network, 5xx, 429). Default 3. */
+  retries?: number;
+  /** Start uploads as soon as files are added. Default true. */
+  autoUpload?: boolean;
+  fetch?: typeof fetch;
+  /** Extra transports (e.g. tus, loaded lazily by the caller). */
+  transports?: Partial<Record<Transport, UploadTransport>>;
+}
+
+export interface Uploader<TData = unknown> {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): UploaderSnapshot<TData>;
+  /** Checks files against the restrictions, queues the accepted, lists the rejected. */
+  addFiles(files: File[] | FileList): Promise<UploadFile<TData>[]>;
+  /** Starts queued files (when `autoUpload` is false). */
+  start(): void;
+  cancel(id: string): void;
+  retry(id: string): void;
+  remove(id: string): void;
+  pause(id: string): void;
+  resume(id: string): void;
+  cancelAll(): void;
+  retryAll(): void;
+  /** Resolves when nothing is queued or uploading. */
+  settled(): Promise<void>;
+  /** Changes callbacks and input without recreating the engine. */
+  setOptions(options: Partial<UploaderCallbacks<unknown, TData>>): void;
+  destroy(): void;
+}
+
+export type { PublicRestrictions };
