@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import type { ViteUserConfig } from "vitest/config";
 
-const source = (pkg: string) =>
-  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const source = (pkg: string, entry = "index") =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url));
 
 /**
  * One test set-up for every package: workspace packages resolve to their `src`, so a test run
@@ -14,12 +14,16 @@ export function sharedTestConfig(
 ): ViteUserConfig {
   return {
     resolve: {
-      alias: {
-        "@upkit/core": source("core"),
-        "@upkit/server": source("server"),
-        "@upkit/react": source("react"),
-        "@upkit/emulator": source("emulator"),
-      },
+      // Exact matches: a plain string alias would also catch subpaths (`@upkit/server/node`).
+      alias: [
+        { find: /^@upkit\/core$/, replacement: source("core") },
+        { find: /^@upkit\/server$/, replacement: source("server") },
+        { find: /^@upkit\/server\/next$/, replacement: source("server", "next") },
+        { find: /^@upkit\/server\/node$/, replacement: source("server", "node") },
+        { find: /^@upkit\/react$/, replacement: source("react") },
+        { find: /^@upkit\/react\/query$/, replacement: source("react", "query") },
+        { find: /^@upkit\/emulator$/, replacement: source("emulator") },
+      ],
     },
     test: {
       root: dir,

@@ -1,3 +1,4 @@
+export * from "./check-file";
 export * from "./engine/create-uploader";
 export * from "./engine/direct-transport";
 export { type DownscaleImageOptions, downscaleImage } from "./engine/downscale-image";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { publicRestrictionsSchema } from "./restrictions";
+import { ERROR_CODES, type UploadErrorCode } from "./upload-error";
 import { uploadResultSchema } from "./upload-result";
 
 /**
@@ -74,3 +75,11 @@ export type CompleteResponse<TData = unknown> = Omit<
   z.infer<typeof completeResponseSchema>,
   "data"
 > & { data: TData };
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_CODES) as [UploadErrorCode, ...UploadErrorCode[]]),
+    message: z.string(),
+    data: z.unknown().optional(),
+  }),
+});

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { type FileSize, parseFileSize } from "./parse-file-size";
-import type { RejectionCode } from "./upload-error";
 
 /** What a profile allows, as the server's configuration writes it (`"25MB"`-style sizes). */
 export interface Restrictions {
@@ -44,98 +43,4 @@ export function resolveRestrictions(restrictions: Restrictions = {}): PublicRest
     accept,
     maxFiles: restrictions.maxFiles,
   });
-}
-
-/** What the checks know of a file: the browser's `File`, or what the server learnt of the bytes. */
-export interface FileFacts {
-  name: string;
-  size: number;
-  /** MIME type: declared by the browser, or detected from magic bytes on the server. */
-  type: string;
-}
-
-export interface Rejection {
-  code: RejectionCode;
-  message: string;
-}
-
-function extensionOf(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot <= 0 ? "" : name.slice(dot).toLowerCase();
-}
-
-/** True when the file's type or extension matches one of the patterns (or there are none). */
-export function isAccepted(
-  accept: string[] | undefined,
-  file: Pick<FileFacts, "name" | "type">,
-): boolean {
-  if (!accept || accept.length === 0) return true;
-  const type = file.type.toLowerCase();
-  const extension = extensionOf(file.name);
-  return accept.some((pattern) => {
-    if (pattern.startsWith(".")) return pattern === extension;
-    if (pattern.endsWith("/*")) return type.startsWith(pattern.slice(0, -1));
-    return pattern === type;
-  });
-}
-
-/**
- * The one check of a file against a profile's restrictions, run by the browser before upload and
- * by the server on the real bytes. Returns the rejection, or undefined when the file is fine.
- */
-export function checkFile(
-  restrictions: PublicRestrictions,
-  file: FileFacts,
-): Rejection | undefined {
-  if (restrictions.maxFileSize !== undefined && file.size > restrictions.maxFileSize) {
-    return {
-      code: "file-too-large",
-      message: `${file.name} is larger than ${formatBytes(restrictions.maxFileSize)}`,
-    };
-  }
-  if (restrictions.minFileSize !== undefined && file.size < restrictions.minFileSize) {
-    return {
-      code: "file-too-large",
-      message: `${file.name} is smaller than ${formatBytes(restrictions.minFileSize)}`,
-    };
-  }
-  if (!isAccepted(restrictions.accept, file)) {
-    return {
-      code: "file-invalid-type",
-      message: `${file.name} is not an accepted type (${restrictions.accept?.join(", ")})`,
-    };
-  }
-  return undefined;
-}
-
-/** Checks a batch: each file on its own, then the files beyond `maxFiles` (counting `already`). */
-export function checkFiles(
-  restrictions: PublicRestrictions,
-  files: FileFacts[],
-  already = 0,
-): (Rejection | undefined)[] {
-  let accepted = already;
-  return files.map((file) => {
-    const rejection = checkFile(restrictions, file);
-    if (rejection) return rejection;
-    if (restrictions.maxFiles !== undefined && accepted >= restrictions.maxFiles) {
-      return {
-        code: "too-many-files",
-        message: `At most ${restrictions.maxFiles} file${restrictions.maxFiles === 1 ? "" : "s"} can be uploaded`,
-      };
-    }
-    accepted++;
-    return undefined;
-  });
-}
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }

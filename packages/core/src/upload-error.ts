@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * Every error that crosses the wire has one of these codes; each maps to one HTTP status. The
  * first three are per-file rejections (a file that breaks the restrictions), kept apart from
@@ -31,15 +29,10 @@ export type UploadErrorCode = keyof typeof ERROR_CODES;
 export const REJECTION_CODES = ["file-too-large", "file-invalid-type", "too-many-files"] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.enum(Object.keys(ERROR_CODES) as [UploadErrorCode, ...UploadErrorCode[]]),
-    message: z.string(),
-    data: z.unknown().optional(),
-  }),
-});
-
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+/** The wire form of an error: `{ error: { code, message, data? } }` (zod schema in protocol.ts). */
+export interface ErrorBody {
+  error: { code: UploadErrorCode; message: string; data?: unknown };
+}
 
 /**
  * The one error class of the kit. `toJSON` is what goes over the wire, `fromBody` rebuilds it on
@@ -89,11 +82,15 @@ export class UploadError extends Error {
 
   /** Rebuilds an error from a response body; anything unreadable becomes a generic one by status. */
   static fromBody(body: unknown, status: number): UploadError {
-    const parsed = errorBodySchema.safeParse(body);
-    if (parsed.success)
-      return new UploadError(parsed.data.error.code, parsed.data.error.message, {
-        data: parsed.data.error.data,
-      });
+    const error = (body as Partial<ErrorBody> | null)?.error;
+    if (
+      error &&
+      typeof error.code === "string" &&
+      error.code in ERROR_CODES &&
+      typeof error.message === "string"
+    ) {
+      return new UploadError(error.code, error.message, { data: error.data });
+    }
     const code: UploadErrorCode =
       status === 429
         ? "rate-limited"

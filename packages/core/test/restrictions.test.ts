@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkFile, checkFiles, isAccepted, resolveRestrictions } from "../src/restrictions";
+import { checkFile, checkFiles, isAccepted } from "../src/check-file";
+import { resolveRestrictions } from "../src/restrictions";
 
 describe("restrictions", () => {
   const restrictions = resolveRestrictions({

@@ -1,4 +1,7 @@
 const STEPS = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
+// Building an Intl.NumberFormat costs far more than using one: a list of 1,000 files formats
+// a size per row, so keep one per locale and unit.
+const formats = new Map<string, Intl.NumberFormat>();
 
 /** A byte count for people, in their locale: `formatFileSize(1536, "en")` is `"1.5 kB"`. */
 export function formatFileSize(bytes: number, locale?: string): string {
@@ -8,10 +11,16 @@ export function formatFileSize(bytes: number, locale?: string): string {
     value /= 1024;
     step++;
   }
-  return new Intl.NumberFormat(locale, {
-    style: "unit",
-    unit: STEPS[step],
-    unitDisplay: "short",
-    maximumFractionDigits: step === 0 ? 0 : 1,
-  }).format(value);
+  const key = `${locale ?? ""}|${step}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: "unit",
+      unit: STEPS[step],
+      unitDisplay: "short",
+      maximumFractionDigits: step === 0 ? 0 : 1,
+    });
+    formats.set(key, format);
+  }
+  return format.format(value);
 }

@@ -1,9 +1,10 @@
-import { configResponseSchema, type ProfileConfig, type Transport } from "../protocol";
-import { checkFiles } from "../restrictions";
+import { checkFiles } from "../check-file";
+import type { ProfileConfig, Transport } from "../protocol";
 import { UploadError } from "../upload-error";
 import type { UploadResult } from "../upload-result";
 import { createDirectTransport } from "./direct-transport";
 import { createProxyTransport } from "./proxy-transport";
+import { isConfigResponse } from "./response-guards";
 import type {
   FileStatus,
   Uploader,
@@ -212,7 +213,7 @@ export function createUploader<TData = unknown, TInput = unknown>(
     configLoad ??= (async () => {
       const url = `${endpoint}/config`;
       try {
-        const { profiles } = expectShape(configResponseSchema, await fetchJson(fetchFn, url), url);
+        const { profiles } = expectShape(isConfigResponse, await fetchJson(fetchFn, url), url);
         const found = profiles[profile];
         if (!found) {
           const known = Object.keys(profiles).join(", ") || "none";

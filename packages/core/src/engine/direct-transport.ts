@@ -1,5 +1,5 @@
-import { completeResponseSchema, signResponseSchema } from "../protocol";
 import { UploadError } from "../upload-error";
+import { isCompleteResponse, isSignResponse } from "./response-guards";
 import type { UploadTransport } from "./uploader-types";
 import { expectShape, fetchJson, fileBytesSent, type XhrResponse, xhrRequest } from "./xhr-request";
 
@@ -22,7 +22,7 @@ export function createDirectTransport(): UploadTransport {
         body: { files: [{ name: file.name, size: file.size, type: file.type }], input },
         signal,
       });
-      const signed = expectShape(signResponseSchema, signBody, signUrl).files[0];
+      const signed = expectShape(isSignResponse, signBody, signUrl).files[0];
       if (!signed) throw new UploadError("bad-request", `No signature in the answer of ${signUrl}`);
 
       // ImageKit reads the fields before the file, and `file` must be the last part.
@@ -49,7 +49,7 @@ export function createDirectTransport(): UploadTransport {
         body: { fileId, completionToken: signed.completionToken, input },
         signal,
       });
-      const completed = expectShape(completeResponseSchema, completeBody, completeUrl);
+      const completed = expectShape(isCompleteResponse, completeBody, completeUrl);
       return { result: completed.file, data: completed.data };
     },
   };

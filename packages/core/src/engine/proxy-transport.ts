@@ -1,4 +1,4 @@
-import { completeResponseSchema } from "../protocol";
+import { isCompleteResponse } from "./response-guards";
 import type { UploadTransport } from "./uploader-types";
 import { expectShape, fileBytesSent, routeError, xhrRequest } from "./xhr-request";
 
@@ -26,7 +26,7 @@ export function createProxyTransport(): UploadTransport {
       if (response.status < 200 || response.status >= 300) {
         throw routeError(response.status, response.body, response.headers.retryAfter);
       }
-      const completed = expectShape(completeResponseSchema, response.body, url);
+      const completed = expectShape(isCompleteResponse, response.body, url);
       return { result: completed.file, data: completed.data };
     },
   };

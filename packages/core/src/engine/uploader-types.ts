@@ -1,5 +1,6 @@
+import type { Rejection } from "../check-file";
 import type { ProfileConfig, Transport } from "../protocol";
-import type { PublicRestrictions, Rejection } from "../restrictions";
+import type { PublicRestrictions } from "../restrictions";
 import type { UploadError } from "../upload-error";
 import type { UploadResult } from "../upload-result";
 

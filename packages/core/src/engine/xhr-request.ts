@@ -157,15 +157,14 @@ export function fileBytesSent(loaded: number, total: number | undefined, fileSiz
   return Math.max(0, Math.min(fileSize, Math.floor(bytes)));
 }
 
-/** Parses a 2xx body; a body of the wrong shape is a broken server, reported without a retry. */
+/** The body if `guard` accepts it; else an "unexpected answer" error naming the URL. */
 export function expectShape<T>(
-  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  guard: (value: unknown) => value is T,
   body: unknown,
   url: string,
 ): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
+  if (!guard(body)) {
     throw new UploadError("bad-request", `Unexpected answer from ${url}`, { data: { body } });
   }
-  return parsed.data;
+  return body;
 }

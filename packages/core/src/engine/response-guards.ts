@@ -1,0 +1,51 @@
+import type { ConfigResponse, SignResponse } from "../protocol";
+import type { UploadResult } from "../upload-result";
+
+/**
+ * Light checks of what our own route answers, for the browser. The zod schemas in protocol.ts
+ * describe the same bodies, but importing zod would put all of it in every app's bundle (tens
+ * of KB gzipped) to re-check answers our own server built from those schemas; so the engine
+ * checks only what it relies on, and anything else reads as "unexpected answer".
+ */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+export function isConfigResponse(body: unknown): body is ConfigResponse {
+  return (
+    isObject(body) &&
+    isObject(body.profiles) &&
+    Object.values(body.profiles).every(
+      (profile) =>
+        isObject(profile) && isObject(profile.restrictions) && Array.isArray(profile.transports),
+    )
+  );
+}
+
+export function isSignResponse(body: unknown): body is SignResponse {
+  return (
+    isObject(body) &&
+    Array.isArray(body.files) &&
+    body.files.every(
+      (file) =>
+        isObject(file) &&
+        typeof file.uploadUrl === "string" &&
+        isObject(file.fields) &&
+        Object.values(file.fields).every((value) => typeof value === "string") &&
+        typeof file.completionToken === "string",
+    )
+  );
+}
+
+export function isUploadResult(body: unknown): body is UploadResult {
+  return (
+    isObject(body) &&
+    typeof body.fileId === "string" &&
+    typeof body.name === "string" &&
+    typeof body.url === "string" &&
+    typeof body.filePath === "string"
+  );
+}
+
+export function isCompleteResponse(body: unknown): body is { file: UploadResult; data: unknown } {
+  return isObject(body) && isUploadResult(body.file);
+}

@@ -1,0 +1,86 @@
+import { type HTMLAttributes, type ReactNode, useId } from "react";
+import { formatFileSize } from "../format-file-size";
+import { partProps, useUploaderContext, useUploaderUi } from "../uploader-context";
+import { UploadIcon } from "./icons";
+
+export interface DropzoneProps extends HTMLAttributes<HTMLDivElement> {
+  /** Replaces the icon, label and restrictions. */
+  children?: ReactNode;
+}
+
+/**
+ * The drop area: drag & drop (folders too), click, Enter / Space, paste while focused. A button
+ * for assistive technology; the hidden file input follows it. `data-state`: `idle`, `dragging`,
+ * `rejecting` (dragged types not accepted) or `disabled`.
+ */
+export function Dropzone({ className, children, ...props }: DropzoneProps) {
+  const uploader = useUploaderContext();
+  const { messages, classNames, locale, restrictions } = useUploaderUi();
+  const id = useId();
+  const labelId = `${id}label`;
+  const hintId = `${id}hint`;
+  const state = uploader.disabled
+    ? "disabled"
+    : uploader.isDragReject
+      ? "rejecting"
+      : uploader.isDragActive
+        ? "dragging"
+        : "idle";
+  const hint =
+    restrictions &&
+    messages.restrictions({
+      accept: restrictions.accept?.join(", "),
+      maxFileSize:
+        restrictions.maxFileSize === undefined
+          ? undefined
+          : formatFileSize(restrictions.maxFileSize, locale),
+      maxFiles: restrictions.maxFiles,
+    });
+  const label =
+    state === "rejecting"
+      ? messages.dropzoneReject
+      : state === "dragging"
+        ? messages.dropzoneActive
+        : messages.dropzone;
+  return (
+    <>
+      <div
+        {...uploader.getRootProps({
+          role: "button",
+          "aria-labelledby": children ? undefined : labelId,
+          "aria-describedby": hint && !children ? hintId : undefined,
+          ...props,
+          ...partProps("dropzone", classNames, state, className),
+          "data-focused": uploader.isFocused ? "" : undefined,
+        })}
+      >
+        {children ?? (
+          <>
+            <span {...partProps("dropzone-icon", classNames, state)}>
+              <UploadIcon />
+            </span>
+            <span id={labelId} {...partProps("dropzone-label", classNames, state)}>
+              {label}
+            </span>
+            {hint ? (
+              <span id={hintId} {...partProps("restrictions", classNames, state)}>
+                {hint}
+              </span>
+            ) : null}
+          </>
+        )}
+      </div>
+      <input
+        {...uploader.getInputProps({
+          "aria-label": messages.inputLabel,
+          ...partProps("input", classNames, state),
+        })}
+      />
+      {uploader.configError ? (
+        <p role="alert" {...partProps("config-error", classNames, "error")}>
+          {messages.configError({ message: uploader.configError.message })}
+        </p>
+      ) : null}
+    </>
+  );
+}

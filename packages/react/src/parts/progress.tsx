@@ -1,0 +1,124 @@
+import type { UploadFile } from "@upkit/core";
+import type { HTMLAttributes } from "react";
+import { formatDuration, formatPercent } from "../format-duration";
+import { formatFileSize } from "../format-file-size";
+import type { UploaderMessages } from "../messages";
+import {
+  partProps,
+  type UploaderClassNames,
+  useFileItem,
+  useUploaderContext,
+  useUploaderUi,
+} from "../uploader-context";
+
+interface BarProps {
+  label: string;
+  progress: number;
+  text: string;
+  state: string;
+  classNames: UploaderClassNames;
+}
+
+function Bar({ label, progress, text, state, classNames }: BarProps) {
+  const value = Math.round(Math.min(1, Math.max(0, progress)) * 100);
+  return (
+    <>
+      <div
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={value}
+        aria-valuetext={text}
+        {...partProps("progress-track", classNames, state)}
+      >
+        <div
+          {...partProps("progress-bar", classNames, state)}
+          style={{ transform: `scaleX(${value / 100})` }}
+        />
+      </div>
+      <span {...partProps("progress-text", classNames, state)}>{text}</span>
+    </>
+  );
+}
+
+function rate(
+  messages: UploaderMessages,
+  locale: string | undefined,
+  active: boolean,
+  speed: number,
+  eta: number | undefined,
+) {
+  return {
+    speed:
+      active && speed > 0 ? messages.speed({ size: formatFileSize(speed, locale) }) : undefined,
+    eta:
+      active && eta !== undefined && Number.isFinite(eta)
+        ? messages.eta({ duration: formatDuration(eta, locale) })
+        : undefined,
+  };
+}
+
+export interface ProgressProps extends HTMLAttributes<HTMLDivElement> {
+  /** Default: the surrounding `<Uploader.FileItem>`'s file. */
+  file?: UploadFile;
+}
+
+/**
+ * A file's progress: a `progressbar` named after the file (0 to 100), and a text with the
+ * percentage, speed and time left. `data-state`: the file's status.
+ */
+export function Progress({ file: fileProp, className, ...props }: ProgressProps) {
+  const file = useFileItem(fileProp);
+  const { messages, classNames, locale } = useUploaderUi();
+  const text = messages.progressText({
+    percent: formatPercent(file.progress, locale),
+    ...rate(messages, locale, file.status === "uploading", file.speed, file.eta),
+  });
+  return (
+    <div {...props} {...partProps("progress", classNames, file.status, className)}>
+      <Bar
+        label={messages.progressLabel({ name: file.name })}
+        progress={file.progress}
+        text={text}
+        state={file.status}
+        classNames={classNames}
+      />
+    </div>
+  );
+}
+
+/**
+ * The progress of every file counted in the totals (bytes-weighted), with speed and time left.
+ * Renders nothing before the first file. `data-state`: `uploading`, `error` (some failed),
+ * `success` (all done) or `idle`.
+ */
+export function TotalProgress({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
+  const { totals, isUploading } = useUploaderContext();
+  const { messages, classNames, locale } = useUploaderUi();
+  if (totals.files === 0) return null;
+  const state = isUploading
+    ? "uploading"
+    : totals.failed > 0
+      ? "error"
+      : totals.succeeded === totals.files
+        ? "success"
+        : "idle";
+  const text = messages.totalText({
+    done: totals.succeeded,
+    total: totals.files,
+    percent: formatPercent(totals.progress, locale),
+    ...rate(messages, locale, isUploading, totals.speed, totals.eta),
+  });
+  return (
+    <div {...props} {...partProps("total-progress", classNames, state, className)}>
+      <Bar
+        label={messages.totalProgressLabel}
+        progress={totals.progress}
+        text={text}
+        state={state}
+        classNames={classNames}
+      />
+    </div>
+  );
+}

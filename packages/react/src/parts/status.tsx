@@ -1,0 +1,101 @@
+import type { PublicRestrictions, UploadFile } from "@upkit/core";
+import type { AnchorHTMLAttributes, HTMLAttributes } from "react";
+import { formatFileSize } from "../format-file-size";
+import type { UploaderMessages } from "../messages";
+import { partProps, useFileItem, useUploaderUi } from "../uploader-context";
+
+/** The message of a rejected or failed file in the user's language, or undefined. */
+export function fileMessage(
+  file: UploadFile,
+  messages: UploaderMessages,
+  restrictions: PublicRestrictions | undefined,
+  locale: string | undefined,
+): string | undefined {
+  if (file.rejection) {
+    const size = (bytes: number | undefined) =>
+      bytes === undefined ? undefined : formatFileSize(bytes, locale);
+    const code =
+      file.rejection.code === "file-too-large" &&
+      restrictions?.minFileSize !== undefined &&
+      file.size < restrictions.minFileSize
+        ? "file-too-small"
+        : file.rejection.code;
+    return messages.rejection[code]({
+      name: file.name,
+      size: formatFileSize(file.size, locale),
+      maxFileSize: size(restrictions?.maxFileSize),
+      minFileSize: size(restrictions?.minFileSize),
+      accept: restrictions?.accept?.join(", "),
+      maxFiles: restrictions?.maxFiles,
+    });
+  }
+  if (file.status === "error" && file.error) {
+    return messages.error({ name: file.name, code: file.error.code, message: file.error.message });
+  }
+  return undefined;
+}
+
+export interface StatusProps extends HTMLAttributes<HTMLDivElement> {
+  /** Default: the surrounding `<Uploader.FileItem>`'s file. */
+  file?: UploadFile;
+}
+
+/**
+ * The file's status in words, the reason of a rejection or failure, and the post-transformations
+ * still processing. `data-state`: the file's status.
+ */
+export function Status({ file: fileProp, className, ...props }: StatusProps) {
+  const file = useFileItem(fileProp);
+  const { messages, classNames, restrictions, locale } = useUploaderUi();
+  const message = fileMessage(file, messages, restrictions, locale);
+  const pending = file.processing?.pending ?? [];
+  return (
+    <div {...props} {...partProps("status", classNames, file.status, className)}>
+      <span {...partProps("status-text", classNames, file.status)}>
+        {messages.status[file.status]}
+      </span>
+      {message ? <span {...partProps("message", classNames, file.status)}>{message}</span> : null}
+      {pending.length > 0 && file.processing ? (
+        <span {...partProps("processing", classNames, "processing")}>
+          {messages.processing(file.processing)}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export interface ResultProps extends AnchorHTMLAttributes<HTMLAnchorElement> {
+  /** Default: the surrounding `<Uploader.FileItem>`'s file. */
+  file?: UploadFile;
+}
+
+/**
+ * A link to the stored file (ImageKit's `url`), with its `thumbnailUrl` when there is one.
+ * Renders nothing until the file is uploaded. `data-state`: `processing` while
+ * post-transformations are pending, else `ready`.
+ */
+export function Result({ file: fileProp, className, ...props }: ResultProps) {
+  const file = useFileItem(fileProp);
+  const { messages, classNames } = useUploaderUi();
+  if (file.status !== "success" || !file.result) return null;
+  const state = file.processing?.pending.length ? "processing" : "ready";
+  return (
+    <a
+      href={file.result.url}
+      target="_blank"
+      rel="noopener noreferrer"
+      {...props}
+      {...partProps("result", classNames, state, className)}
+    >
+      {file.result.thumbnailUrl ? (
+        <img
+          src={file.result.thumbnailUrl}
+          alt=""
+          loading="lazy"
+          {...partProps("result-thumbnail", classNames, state)}
+        />
+      ) : null}
+      <span>{messages.openResult({ name: file.name })}</span>
+    </a>
+  );
+}
