@@ -11,6 +11,7 @@ import { uploadResultSchema } from "./upload-result";
  * - direct upload to ImageKit with the signed fields, then
  *   `POST {base}/{profile}/complete`   `CompleteRequest` → `CompleteResponse`
  * - `POST {base}/{profile}/proxy`      multipart (`input` JSON field, `file` part) → `CompleteResponse`
+ * - `GET {base}/{profile}/status?fileId=` → `ProcessingState` (post-transformations, from webhooks)
  *
  * Errors are `ErrorBody` (see upload-error.ts) with the code's status.
  */
@@ -66,10 +67,23 @@ export const completeRequestSchema = z.object({
 });
 export type CompleteRequest = z.infer<typeof completeRequestSchema>;
 
+/**
+ * Post-transformations of a stored file, as `type:value` keys (e.g. `thumbnail:w-150,h-150`):
+ * still running, done, or failed. Known only when the server receives ImageKit's webhooks.
+ */
+export const processingStateSchema = z.object({
+  pending: z.array(z.string()),
+  done: z.array(z.string()),
+  failed: z.array(z.string()),
+});
+export type ProcessingState = z.infer<typeof processingStateSchema>;
+
 export const completeResponseSchema = z.object({
   file: uploadResultSchema,
   /** Whatever the profile's `onUploadComplete` returned. */
   data: z.unknown().optional(),
+  /** Present when the file has post-transformations and the server receives webhooks. */
+  processing: processingStateSchema.optional(),
 });
 export type CompleteResponse<TData = unknown> = Omit<
   z.infer<typeof completeResponseSchema>,

@@ -50,7 +50,8 @@ export interface UploaderMessages {
   /** A failed upload; `message` is the server's (or ImageKit's) message. */
   error: (values: { name: string; code: UploadErrorCode; message: string }) => string;
   /** Post-transformations ImageKit is still working on. */
-  processing: (values: { pending: string[]; done: string[] }) => string;
+  /** Post-transformations still running, as `type:value` keys (e.g. `thumbnail:w-150,h-150`). */
+  processing: (values: { pending: string[]; done: string[]; failed: string[] }) => string;
   cancel: string;
   retry: string;
   remove: string;
@@ -121,7 +122,9 @@ export const defaultMessages: UploaderMessages = {
       `Too many files: at most ${maxFiles} file${maxFiles === 1 ? "" : "s"}`,
   },
   error: ({ message }) => message,
-  processing: ({ pending }) => `Processing ${pending.join(", ")}…`,
+  // Names the kinds (`thumbnail`), not the parameters, and each kind once.
+  processing: ({ pending }) =>
+    `Processing ${[...new Set(pending.map((key) => key.split(":")[0]))].join(", ")}…`,
   cancel: "Cancel",
   retry: "Retry",
   remove: "Remove",

@@ -348,7 +348,11 @@ describe("<Uploader>", () => {
       speed: 0,
       eta: 0,
       attempts: 1,
-      processing: { pending: ["thumbnail"], done: [] },
+      processing: {
+        pending: ["thumbnail:w-150,h-150", "thumbnail:w-40,h-40"],
+        done: [],
+        failed: [],
+      },
     };
     const value = fakeUploaderValue([file]);
     render(

@@ -26,7 +26,9 @@ interface Args {
  * the browser could have changed those options; a file that breaks them is deleted, so the
  * profile's options win either way.
  */
-export async function completeDirectUpload(args: Args): Promise<UploadResult> {
+export async function completeDirectUpload(
+  args: Args,
+): Promise<{ file: UploadResult; fields: Record<string, string> }> {
   const claims = await readCompletionToken(args.imagekit, args.completionToken, args.profile);
   if ((await hashInput(args.input)) !== claims.inputHash) {
     throw new UploadError(
@@ -54,7 +56,7 @@ export async function completeDirectUpload(args: Args): Promise<UploadResult> {
       `The uploaded file does not match what was signed: ${problem}.`,
     );
   }
-  return toUploadResult(details);
+  return { file: toUploadResult(details), fields: claims.fields };
 }
 
 function findMismatch(

@@ -20,6 +20,7 @@ import { errorResponse, json } from "./http/responses";
 import { createImageKitClient } from "./imagekit/create-imagekit-client";
 import type { ImageKitClient } from "./imagekit/imagekit-client-types";
 import { type ImageKitConfig, readImageKitConfig } from "./imagekit/imagekit-config";
+import { ProcessingTracker, stepKey } from "./processing-tracker";
 import type { AnyProfile, RateLimit } from "./profile";
 import { streamProxyUpload } from "./proxy/stream-proxy-upload";
 import { clientAddress, RateLimiter } from "./rate-limiter";
@@ -60,6 +61,15 @@ export type UploadHandler<
   readonly $profiles: TProfiles;
 };
 
+/** The post-transformations the decided fields ask for, as `type:value` keys. */
+function postTransformationSteps(fields: Record<string, string>): string[] {
+  if (!fields.transformation) return [];
+  const { post } = JSON.parse(fields.transformation) as {
+    post?: { type: string; value?: string }[];
+  };
+  return (post ?? []).map(stepKey);
+}
+
 const DEFAULT_RATE_LIMIT = { limit: 60, windowMs: 60_000 };
 
 /**
@@ -80,6 +90,7 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       "expiresIn must be a whole number of seconds from 1 to 3600 (ImageKit's limit)",
     );
   }
+  const tracker = new ProcessingTracker();
   const onError = config.onError ?? ((error: unknown) => console.error("upkit:", error));
 
   const profiles = new Map(
@@ -207,7 +218,7 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
         `Invalid complete request: ${body.error.issues[0]?.message}`,
       );
     const input = await validateInput(entry.profile.input, body.data.input);
-    const file = await completeDirectUpload({
+    const { file, fields } = await completeDirectUpload({
       client,
       imagekit,
       restrictions: entry.restrictions,
@@ -217,13 +228,14 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       input: body.data.input,
       signal: request.signal,
     });
-    return finish(entry, ctx, input, file, request);
+    return finish(entry, ctx, input, file, request, fields);
   }
 
   async function proxy(entry: Entry, request: Request): Promise<Response> {
     requireTransport(entry, "proxy");
     const ctx = await authorize(entry, request);
     let input: unknown;
+    const fields: Record<string, string> = {};
     const file = await streamProxyUpload({
       request,
       restrictions: entry.restrictions,
@@ -247,10 +259,11 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
         });
         if (!info.success)
           throw new UploadError("bad-request", `Invalid file: ${info.error.issues[0]?.message}`);
-        return decideFields(entry, ctx, input, info.data);
+        fields = await decideFields(entry, ctx, input, info.data);
+        return fields;
       },
     });
-    return finish(entry, ctx, input, file, request);
+    return finish(entry, ctx, input, file, request, fields);
   }
 
   async function finish(
@@ -259,11 +272,24 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
     input: unknown,
     file: UploadResult,
     request: Request,
+    fields: Record<string, string>,
   ): Promise<Response> {
     const data = entry.profile.onUploadComplete
       ? await entry.profile.onUploadComplete({ ctx, input, file, request })
       : undefined;
-    return json({ file, data: data ?? null });
+    // Post-transformations finish later; their progress is known only through webhooks.
+    const steps = postTransformationSteps(fields);
+    const processing =
+      config.webhook && steps.length > 0 ? tracker.track(file.fileId, steps) : undefined;
+    return json({ file, data: data ?? null, ...(processing ? { processing } : {}) });
+  }
+
+  async function status(entry: Entry, request: Request): Promise<Response> {
+    await authorize(entry, request);
+    const fileId = new URL(request.url).searchParams.get("fileId");
+    if (!fileId || !/^[A-Za-z0-9_-]{1,64}$/.test(fileId))
+      throw new UploadError("bad-request", "Pass ?fileId=.");
+    return json(tracker.get(fileId));
   }
 
   async function webhook(request: Request): Promise<Response> {
@@ -276,6 +302,25 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
     const event = await verifyWebhook(await request.text(), request.headers, secret, {
       toleranceSeconds: config.webhook.toleranceSeconds ?? 300,
     });
+    const outcome = {
+      "upload.post-transform.success": "done",
+      "upload.post-transform.error": "failed",
+    } as const;
+    const settled = outcome[event.type as keyof typeof outcome];
+    const { fileId } = (event.data ?? {}) as { fileId?: unknown };
+    const step = (
+      event.request as { transformation?: { type?: unknown; value?: unknown } } | undefined
+    )?.transformation;
+    if (settled && typeof fileId === "string" && typeof step?.type === "string") {
+      tracker.settle(
+        fileId,
+        stepKey({
+          type: step.type,
+          value: typeof step.value === "string" ? step.value : undefined,
+        }),
+        settled,
+      );
+    }
     await config.webhook.onWebhook(event, request);
     return json({ received: true });
   }
@@ -302,15 +347,21 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       const [name, action] = parts as [string, string];
       const entry = profiles.get(name);
       if (!entry) throw new UploadError("not-found", `Unknown upload profile "${name}".`);
-      const handlers: Record<string, (entry: Entry, request: Request) => Promise<Response>> = {
-        sign,
-        complete,
-        proxy,
+      const actions: Record<
+        string,
+        [method: string, run: (entry: Entry, request: Request) => Promise<Response>]
+      > = {
+        sign: ["POST", sign],
+        complete: ["POST", complete],
+        proxy: ["POST", proxy],
+        status: ["GET", status],
       };
-      const handle = handlers[action];
-      if (!handle) throw new UploadError("not-found", `Unknown action "${action}".`);
-      if (method !== "POST") throw new UploadError("method-not-allowed", `Use POST for ${action}.`);
-      return handle(entry, request);
+      const known = actions[action];
+      if (!known) throw new UploadError("not-found", `Unknown action "${action}".`);
+      const [allowed, run] = known;
+      if (method !== allowed)
+        throw new UploadError("method-not-allowed", `Use ${allowed} for ${action}.`);
+      return run(entry, request);
     }
     throw new UploadError("not-found", `Not an upload route: ${pathname}`);
   }

@@ -63,6 +63,24 @@ it("verifies ImageKit's webhooks and hands the typed events to onWebhook", async
   ).toBe(uploaded.body.fileId);
 });
 
+it("tells the browser which post-transformations are still processing, from the webhooks", async () => {
+  const [file] = (
+    await call(app, "/api/upload/gallery/sign", {
+      json: { files: [{ name: "b.png", size: PNG_1X1.length, type: "image/png" }] },
+    })
+  ).body.files;
+  const uploaded = await directUpload(file, new Blob([new Uint8Array(PNG_1X1)]), "b.png");
+  const done = await call(app, "/api/upload/gallery/complete", {
+    json: { fileId: uploaded.body.fileId, completionToken: file.completionToken },
+  });
+  expect(done.body.processing).toEqual({ pending: ["thumbnail:w-40,h-40"], done: [], failed: [] });
+  await emulator.idle();
+  const status = await call(app, `/api/upload/gallery/status?fileId=${uploaded.body.fileId}`, {
+    method: "GET",
+  });
+  expect(status.body).toEqual({ pending: [], done: ["thumbnail:w-40,h-40"], failed: [] });
+});
+
 it("refuses a webhook with a bad signature or none, and never calls onWebhook for it", async () => {
   const handler = createUploadHandler({
     imagekit: emulator.imagekit,

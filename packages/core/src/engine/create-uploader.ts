@@ -4,7 +4,7 @@ import { UploadError } from "../upload-error";
 import type { UploadResult } from "../upload-result";
 import { createDirectTransport } from "./direct-transport";
 import { createProxyTransport } from "./proxy-transport";
-import { isConfigResponse } from "./response-guards";
+import { isConfigResponse, isProcessingState } from "./response-guards";
 import type {
   FileStatus,
   Uploader,
@@ -22,12 +22,16 @@ export const DEFAULT_ENDPOINT = "/api/upload";
 export const TUS_THRESHOLD_BYTES = 8 * 1024 * 1024;
 /** Progress of one file reaches the store at most this often (~10 updates a second). */
 export const PROGRESS_INTERVAL_MS = 100;
+/** How often the state of post-transformations is asked for after an upload. */
+export const PROCESSING_POLL_MS = 2000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 /** A server asking for a longer wait than this is not waited for in full. */
 const RETRY_AFTER_MAX_MS = 60_000;
 /** Weight of the newest sample in the speed's moving average. */
 const SPEED_SMOOTHING = 0.3;
+
+type Processing = NonNullable<UploadFile["processing"]>;
 
 /**
  * The wait before retry number `retry` (0-based): exponential backoff with full jitter, so many
@@ -65,6 +69,8 @@ interface Entry<TData> {
   sampledAt: number;
   sampledBytes: number;
   progressTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Polls the post-transformations' state after success; cleared on remove and destroy. */
+  processingTimer?: ReturnType<typeof setTimeout>;
 }
 
 const ACTIVE: readonly FileStatus[] = ["queued", "uploading", "processing", "paused"];
@@ -362,7 +368,7 @@ export function createUploader<TData = unknown, TInput = unknown>(
       });
       const input = callbacks.input;
       try {
-        const { result, data } = await transport.upload({
+        const { result, data, processing } = await transport.upload({
           file,
           profile,
           input: typeof input === "function" ? (input as (file: File) => TInput)(file) : input,
@@ -374,7 +380,8 @@ export function createUploader<TData = unknown, TInput = unknown>(
           fetch: fetchFn,
         });
         if (!isCurrent()) return;
-        return succeed(entry, result, data as TData);
+        succeed(entry, result, data as TData, processing);
+        return;
       } catch (caught) {
         // Canceled, paused, removed or destroyed: the abort is ours, not a failure.
         if (!isCurrent()) return;
@@ -445,7 +452,12 @@ export function createUploader<TData = unknown, TInput = unknown>(
 
   // --- outcomes ------------------------------------------------------------------------------
 
-  function succeed(entry: Entry<TData>, result: UploadResult, data: TData) {
+  function succeed(
+    entry: Entry<TData>,
+    result: UploadResult,
+    data: TData,
+    processing?: Processing,
+  ) {
     clearProgressTimer(entry);
     update(entry, {
       status: "success",
@@ -455,11 +467,34 @@ export function createUploader<TData = unknown, TInput = unknown>(
       error: undefined,
       result,
       data,
+      ...(processing ? { processing } : {}),
     });
+    if (processing && processing.pending.length > 0) watchProcessing(entry, result.fileId, 0);
     emit(
       callbacks.onUploadComplete,
       entry.view as UploadFile<TData> & { result: UploadResult; data: TData },
     );
+  }
+
+  /**
+   * Post-transformations finish after the upload: ask the route what its webhooks reported,
+   * every couple of seconds, until nothing is pending (or for at most about ten minutes).
+   */
+  function watchProcessing(entry: Entry<TData>, fileId: string, polls: number) {
+    if (polls >= 300) return;
+    entry.processingTimer = setTimeout(async () => {
+      const url = `${endpoint}/${encodeURIComponent(profile)}/status?fileId=${encodeURIComponent(fileId)}`;
+      let state: Processing | undefined;
+      try {
+        const body = await fetchJson(fetchFn, url);
+        state = isProcessingState(body) ? body : undefined;
+      } catch {
+        // A missed poll is retried at the next tick.
+      }
+      if (entries.get(entry.view.id) !== entry) return;
+      if (state) update(entry, { processing: state });
+      if (!state || state.pending.length > 0) watchProcessing(entry, fileId, polls + 1);
+    }, PROCESSING_POLL_MS);
   }
 
   function fail(entry: Entry<TData>, error: UploadError) {
@@ -573,6 +608,7 @@ export function createUploader<TData = unknown, TInput = unknown>(
     if (!entry) return;
     const wasActive = ACTIVE.includes(entry.view.status);
     stopRun(entry);
+    clearTimeout(entry.processingTimer);
     entries.delete(id);
     order.splice(order.indexOf(id), 1);
     changed();
@@ -651,6 +687,7 @@ export function createUploader<TData = unknown, TInput = unknown>(
         for (const entry of entries.values()) {
           const { status } = entry.view;
           clearProgressTimer(entry);
+          clearTimeout(entry.processingTimer);
           if (status === "uploading" || status === "processing" || status === "queued") {
             stopRun(entry);
             update(entry, { status: "canceled", speed: 0, eta: undefined });

@@ -50,7 +50,11 @@ export function createDirectTransport(): UploadTransport {
         signal,
       });
       const completed = expectShape(isCompleteResponse, completeBody, completeUrl);
-      return { result: completed.file, data: completed.data };
+      return {
+        result: completed.file,
+        data: completed.data,
+        ...(completed.processing ? { processing: completed.processing } : {}),
+      };
     },
   };
 }

@@ -27,7 +27,11 @@ export function createProxyTransport(): UploadTransport {
         throw routeError(response.status, response.body, response.headers.retryAfter);
       }
       const completed = expectShape(isCompleteResponse, response.body, url);
-      return { result: completed.file, data: completed.data };
+      return {
+        result: completed.file,
+        data: completed.data,
+        ...(completed.processing ? { processing: completed.processing } : {}),
+      };
     },
   };
 }

@@ -46,6 +46,20 @@ export function isUploadResult(body: unknown): body is UploadResult {
   );
 }
 
-export function isCompleteResponse(body: unknown): body is { file: UploadResult; data: unknown } {
-  return isObject(body) && isUploadResult(body.file);
+type Processing = { pending: string[]; done: string[]; failed: string[] };
+
+export function isProcessingState(body: unknown): body is Processing {
+  const strings = (value: unknown) =>
+    Array.isArray(value) && value.every((item) => typeof item === "string");
+  return isObject(body) && strings(body.pending) && strings(body.done) && strings(body.failed);
+}
+
+export function isCompleteResponse(
+  body: unknown,
+): body is { file: UploadResult; data: unknown; processing?: Processing } {
+  return (
+    isObject(body) &&
+    isUploadResult(body.file) &&
+    (body.processing === undefined || isProcessingState(body.processing))
+  );
 }

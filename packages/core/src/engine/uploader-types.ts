@@ -47,8 +47,12 @@ export interface UploadFile<TData = unknown> {
   result?: UploadResult;
   /** What the server's `onUploadComplete` returned. */
   data?: TData;
-  /** Post-transformations still being processed by ImageKit, when known. */
-  processing?: { pending: string[]; done: string[] };
+  /**
+   * Post-transformations of the stored file (`type:value` keys), while the server learns their
+   * outcome from ImageKit's webhooks: the engine polls `{endpoint}/{profile}/status` until none
+   * is pending.
+   */
+  processing?: { pending: string[]; done: string[]; failed: string[] };
 }
 
 export interface UploaderTotals {
@@ -92,7 +96,11 @@ export interface UploadTransport {
   name: Transport;
   /** Whether `pause()` keeps the bytes sent so far (tus). */
   canResume: boolean;
-  upload(context: UploadContext): Promise<{ result: UploadResult; data: unknown }>;
+  upload(context: UploadContext): Promise<{
+    result: UploadResult;
+    data: unknown;
+    processing?: { pending: string[]; done: string[]; failed: string[] };
+  }>;
 }
 
 export interface UploaderCallbacks<TInput = unknown, TData = unknown> {
