@@ -70,7 +70,8 @@ function postTransformationSteps(fields: Record<string, string>): string[] {
   return (post ?? []).map(stepKey);
 }
 
-const DEFAULT_RATE_LIMIT = { limit: 60, windowMs: 60_000 };
+// Generous: the engine makes two requests a file (sign, complete), and a user may drop a folder.
+const DEFAULT_RATE_LIMIT = { limit: 300, windowMs: 60_000 };
 
 /**
  * One handler for every route of the kit under `basePath`:

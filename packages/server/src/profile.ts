@@ -33,7 +33,7 @@ export interface Profile<TCtx = undefined, TInput = undefined, TData = undefined
     file: UploadResult;
     request: Request;
   }) => TData | Promise<TData>;
-  /** Default: 60 requests a minute per client IP; `false` turns it off. */
+  /** Default: 300 requests a minute per client IP; `false` turns it off. */
   rateLimit?: RateLimit<TCtx> | false;
 }
 
