@@ -2,6 +2,7 @@ export * from "./check-file";
 export * from "./engine/create-uploader";
 export * from "./engine/direct-transport";
 export { type DownscaleImageOptions, downscaleImage } from "./engine/downscale-image";
+export * from "./engine/fetch-json";
 export * from "./engine/proxy-transport";
 export type * from "./engine/uploader-types";
 export * from "./engine/xhr-request";

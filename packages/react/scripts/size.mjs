@@ -12,12 +12,18 @@ import { build } from "esbuild";
 export const BUDGET_BYTES = 18 * 1024;
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Bundles `entry` (relative to the package) and returns its minified and gzipped sizes. */
+/**
+ * Bundles `entry` (relative to the package) as an app's bundler would, splitting dynamic imports
+ * into their own chunks, and returns the sizes of what a page loads up front (the entry chunk and
+ * the chunks it imports statically) and of the lazy chunks, minified and gzipped.
+ */
 export async function measureSize(entry = "src/index.ts") {
   const result = await build({
     entryPoints: [`${root}/${entry}`],
     bundle: true,
     minify: true,
+    splitting: true,
+    outdir: `${root}/.size-out`,
     format: "esm",
     platform: "browser",
     target: "es2022",
@@ -29,28 +35,50 @@ export async function measureSize(entry = "src/index.ts") {
     define: { "process.env.NODE_ENV": '"production"' },
     metafile: true,
   });
-  const code = result.outputFiles[0].contents;
-  const output = Object.values(result.metafile.outputs)[0];
-  // Minified bytes per package (or "src" for this one), to see what the budget goes to.
+  const outputs = result.metafile.outputs;
+  const contents = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
+  const key = (path) => Object.keys(outputs).find((name) => path.endsWith(name));
+  const entryKey = Object.keys(outputs).find((name) => outputs[name].entryPoint);
+  // Up front: the entry and what it imports statically, transitively.
+  const initial = new Set();
+  const visit = (name) => {
+    if (initial.has(name)) return;
+    initial.add(name);
+    for (const imported of outputs[name].imports) {
+      if (!imported.external && imported.kind === "import-statement") visit(imported.path);
+    }
+  };
+  visit(entryKey);
+  const bytesOf = (names) => {
+    const parts = [...names].map((name) => contents.get([...contents.keys()].find((path) => key(path) === name)));
+    const code = Buffer.concat(parts.map((part) => Buffer.from(part)));
+    return { minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
+  };
+  const lazy = Object.keys(outputs).filter((name) => !initial.has(name) && name.endsWith(".js"));
+  // Minified bytes per package (or "src" for this one) up front, to see what the budget goes to.
   const parts = {};
-  for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const name =
-      /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
-      (file.includes("core/src") ? "@upkit/core" : "src");
-    parts[name] = (parts[name] ?? 0) + bytesInOutput;
+  for (const name of initial) {
+    for (const [file, { bytesInOutput }] of Object.entries(outputs[name].inputs)) {
+      const pkg =
+        /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
+        (file.includes("core/src") ? "@upkit/core" : "src");
+      parts[pkg] = (parts[pkg] ?? 0) + bytesInOutput;
+    }
   }
   return {
-    minified: code.length,
-    gzipped: gzipSync(code, { level: 9 }).length,
+    ...bytesOf(initial),
+    lazy: bytesOf(lazy),
     parts,
     /** The bare imports left in the bundle (the externals it needs). */
-    externals: output.imports.filter((entry) => entry.external).map((entry) => entry.path),
+    externals: [...initial].flatMap((name) =>
+      outputs[name].imports.filter((imported) => imported.external).map((imported) => imported.path),
+    ),
   };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const entry = process.argv[2] ?? "src/index.ts";
-  const { minified, gzipped, parts } = await measureSize(entry);
+  const { minified, gzipped, parts, lazy } = await measureSize(entry);
   const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
   for (const [name, bytes] of Object.entries(parts).sort((a, b) => b[1] - a[1])) {
     console.log(`  ${name}: ${kb(bytes)} minified`);
@@ -59,5 +87,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(
     `${entry}: ${kb(minified)} minified, ${kb(gzipped)} gzipped (${verdict} the ${kb(BUDGET_BYTES)} budget)`,
   );
+  console.log(`  loaded lazily: ${kb(lazy.minified)} minified, ${kb(lazy.gzipped)} gzipped`);
   if (gzipped > BUDGET_BYTES) process.exit(1);
 }

@@ -2,8 +2,7 @@ import { checkFiles } from "../check-file";
 import type { ProfileConfig, Transport } from "../protocol";
 import { UploadError } from "../upload-error";
 import type { UploadResult } from "../upload-result";
-import { createDirectTransport } from "./direct-transport";
-import { createProxyTransport } from "./proxy-transport";
+import { expectShape, fetchJson } from "./fetch-json";
 import { isConfigResponse, isProcessingState } from "./response-guards";
 import type {
   FileStatus,
@@ -15,7 +14,6 @@ import type {
   UploadFile,
   UploadTransport,
 } from "./uploader-types";
-import { expectShape, fetchJson } from "./xhr-request";
 
 export const DEFAULT_ENDPOINT = "/api/upload";
 /** From this size, `auto` sends a file by tus when the profile allows it and one is supplied. */
@@ -101,8 +99,12 @@ export function createUploader<TData = unknown, TInput = unknown>(
     options.fetch ?? (((input, init) => globalThis.fetch(input, init)) as typeof fetch);
   const callbacks: UploaderCallbacks<TInput, TData> = { ...options };
   const builtIn: Partial<Record<Transport, UploadTransport>> = {
-    direct: createDirectTransport(),
-    proxy: createProxyTransport(),
+    direct: lazyTransport("direct", () =>
+      import("./direct-transport").then((m) => m.createDirectTransport()),
+    ),
+    proxy: lazyTransport("proxy", () =>
+      import("./proxy-transport").then((m) => m.createProxyTransport()),
+    ),
   };
   const transportNamed = (name: Transport) => options.transports?.[name] ?? builtIn[name];
 
@@ -695,6 +697,28 @@ export function createUploader<TData = unknown, TInput = unknown>(
         }
         listeners.clear();
       });
+    },
+  };
+}
+
+/**
+ * A built-in transport whose code loads on its first upload: an app whose profiles only upload
+ * directly never downloads the proxy transport (and none of them before a file is dropped).
+ */
+function lazyTransport(name: Transport, load: () => Promise<UploadTransport>): UploadTransport {
+  let loading: Promise<UploadTransport> | undefined;
+  return {
+    name,
+    canResume: false,
+    async upload(context) {
+      loading ??= load().catch((error: unknown) => {
+        // A failed chunk load (a network blip) is tried again with the next attempt.
+        loading = undefined;
+        throw new UploadError("network-error", `Could not load the ${name} transport`, {
+          cause: error,
+        });
+      });
+      return (await loading).upload(context);
     },
   };
 }

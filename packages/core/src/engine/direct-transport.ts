@@ -1,7 +1,8 @@
 import { UploadError } from "../upload-error";
+import { expectShape, fetchJson } from "./fetch-json";
 import { isCompleteResponse, isSignResponse } from "./response-guards";
 import type { UploadTransport } from "./uploader-types";
-import { expectShape, fetchJson, fileBytesSent, type XhrResponse, xhrRequest } from "./xhr-request";
+import { fileBytesSent, type XhrResponse, xhrRequest } from "./xhr-request";
 
 /**
  * Direct upload: the route signs the file (`POST {base}/{profile}/sign`), the browser sends the

@@ -1,6 +1,7 @@
+import { expectShape, routeError } from "./fetch-json";
 import { isCompleteResponse } from "./response-guards";
 import type { UploadTransport } from "./uploader-types";
-import { expectShape, fileBytesSent, routeError, xhrRequest } from "./xhr-request";
+import { fileBytesSent, xhrRequest } from "./xhr-request";
 
 /**
  * Proxy upload: one multipart POST to `{base}/{profile}/proxy`; the route streams the bytes to

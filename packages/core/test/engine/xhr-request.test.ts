@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fileBytesSent, retryAfterOf, xhrRequest } from "../../src/engine/xhr-request";
+import { retryAfterOf } from "../../src/engine/fetch-json";
+import { fileBytesSent, xhrRequest } from "../../src/engine/xhr-request";
 import { UploadError } from "../../src/upload-error";
 import { startCorsServer } from "./cors-server";
 
