@@ -50,7 +50,9 @@ export async function measureSize(entry = "src/index.ts") {
   };
   visit(entryKey);
   const bytesOf = (names) => {
-    const parts = [...names].map((name) => contents.get([...contents.keys()].find((path) => key(path) === name)));
+    const parts = [...names].map((name) =>
+      contents.get([...contents.keys()].find((path) => key(path) === name)),
+    );
     const code = Buffer.concat(parts.map((part) => Buffer.from(part)));
     return { minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
   };
@@ -71,7 +73,9 @@ export async function measureSize(entry = "src/index.ts") {
     parts,
     /** The bare imports left in the bundle (the externals it needs). */
     externals: [...initial].flatMap((name) =>
-      outputs[name].imports.filter((imported) => imported.external).map((imported) => imported.path),
+      outputs[name].imports
+        .filter((imported) => imported.external)
+        .map((imported) => imported.path),
     ),
   };
 }
