@@ -7,7 +7,7 @@ import { createEmulator, type Emulator, type EmulatorOptions } from "@upkit/emul
 import type { ImageKitConfig } from "../../src/imagekit/imagekit-config";
 
 /** A key that is easy to search for in everything the client throws. */
-export const PRIVATE_KEY = "private_T0p/Secret+Key=for-upkit-tests";
+export const PRIVATE_KEY = "private_te/st+k=y";
 
 export interface TestEmulator extends Emulator {
   /** A client config pointed at this emulator. */
