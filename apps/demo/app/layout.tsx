@@ -1,11 +1,14 @@
 import type { ReactNode } from "react";
+import { Providers } from "./providers";
 
 export const metadata = { title: "upkit demo", description: "Uploads to ImageKit.io with upkit" };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body style={{ fontFamily: "system-ui, sans-serif", margin: "2rem" }}>{children}</body>
+      <body style={{ fontFamily: "system-ui, sans-serif", margin: "2rem" }}>
+        <Providers>{children}</Providers>
+      </body>
     </html>
   );
 }

@@ -1,11 +1,16 @@
 import "@upkit/react/styles.css";
+import { cookies } from "next/headers";
 import { resolveBackend } from "../lib/backend";
-import { DocumentsUploader, GalleryUploader } from "./components/uploaders";
+import { SESSION_COOKIE } from "../lib/session";
+import { Gallery } from "./components/gallery";
+import { SignIn } from "./components/sign-in";
+import { AvatarUploader, DocumentsUploader, GalleryUploader } from "./components/uploaders";
 
 export const dynamic = "force-dynamic";
 
-export default function Home() {
+export default async function Home() {
   const backend = resolveBackend();
+  const user = (await cookies()).get(SESSION_COOKIE)?.value;
   return (
     <main style={{ maxWidth: 720, margin: "0 auto" }}>
       <h1>upkit demo</h1>
@@ -14,9 +19,15 @@ export default function Home() {
         <strong>{backend.kind === "emulator" ? "local ImageKit emulator" : "ImageKit.io"}</strong>{" "}
         at <code>{backend.urlEndpoint}</code>
       </p>
+      <SignIn user={user} />
+      <section aria-labelledby="avatar-heading">
+        <h2 id="avatar-heading">Avatar: one image, in your own folder, with a thumbnail</h2>
+        <AvatarUploader />
+      </section>
       <section aria-labelledby="gallery-heading">
         <h2 id="gallery-heading">Gallery: images and videos, uploaded straight to ImageKit</h2>
         <GalleryUploader />
+        <Gallery />
       </section>
       <section aria-labelledby="documents-heading">
         <h2 id="documents-heading">Documents: streamed through this server</h2>

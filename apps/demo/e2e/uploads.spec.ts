@@ -1,5 +1,7 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 
 const png = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
@@ -7,34 +9,66 @@ const png = Buffer.from(
 );
 const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 
-test("uploads an image straight to ImageKit (the emulator) and shows the result", async ({
+const section = (page: Page, heading: RegExp) =>
+  page.locator("section", { has: page.getByRole("heading", { name: heading }) });
+
+async function signIn(page: Page, name = "ada") {
+  const response = await page.request.post("/api/session", { data: { name } });
+  expect(response.ok()).toBe(true);
+}
+
+test("refuses uploads while signed out, with a clear message", async ({ page }) => {
+  await page.goto("/");
+  const gallery = section(page, /Gallery/);
+  await gallery
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "red.png", mimeType: "image/png", buffer: png });
+  await expect(gallery.getByText("Sign in to upload.")).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/signed-out.png", fullPage: true });
+});
+
+test("uploads an image straight to ImageKit (the emulator) and shows it in the gallery", async ({
   page,
 }) => {
+  await signIn(page);
   await page.goto("/");
-  const gallery = page.locator("section", { has: page.getByRole("heading", { name: /Gallery/ }) });
+  const gallery = section(page, /Gallery/);
   await gallery
     .locator('input[type="file"]')
     .setInputFiles({ name: "red.png", mimeType: "image/png", buffer: png });
   await expect(gallery.getByText("Uploaded", { exact: true })).toBeVisible();
-  const link = gallery.getByRole("link", { name: "Open red.png" });
-  const href = await link.getAttribute("href");
+  const href = await gallery.getByRole("link", { name: "Open red.png" }).getAttribute("href");
   expect(href).toMatch(
     /^http:\/\/localhost:\d+\/upkit-demo\/demo\/gallery\/red_[A-Za-z0-9_-]{9}\.png/,
   );
-  // The file is really there: the emulator serves it.
+  // The file is really there: the emulator serves it, byte for byte.
   const served = await page.request.get(href as string);
   expect(served.status()).toBe(200);
   expect(Buffer.from(await served.body()).equals(png)).toBe(true);
+  // The gallery (React Query over the file list API) refreshed after the upload.
+  const name = new URL(href as string).pathname.split("/").pop() as string;
+  await expect(page.getByRole("list", { name: "Gallery" }).getByText(name)).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/gallery-uploaded.png", fullPage: true });
+});
+
+test("puts an avatar in the user's own folder", async ({ page }) => {
+  await signIn(page, "grace");
+  await page.goto("/");
+  const avatar = section(page, /Avatar/);
+  await avatar
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png });
+  await expect(avatar.getByText("Uploaded", { exact: true })).toBeVisible();
+  const href = await avatar.getByRole("link", { name: "Open me.png" }).getAttribute("href");
+  expect(href).toContain("/demo/users/grace/me_");
 });
 
 test("streams a document through the server and rejects a type the profile does not take", async ({
   page,
 }) => {
+  await signIn(page);
   await page.goto("/");
-  const documents = page.locator("section", {
-    has: page.getByRole("heading", { name: /Documents/ }),
-  });
+  const documents = section(page, /Documents/);
   await documents.locator('input[type="file"]').setInputFiles([
     { name: "report.pdf", mimeType: "application/pdf", buffer: pdf },
     { name: "tool.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") },
@@ -46,9 +80,10 @@ test("streams a document through the server and rejects a type the profile does 
 });
 
 test("has no accessibility violations, before and after an upload", async ({ page }) => {
+  await signIn(page);
   await page.goto("/");
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
-  const gallery = page.locator("section", { has: page.getByRole("heading", { name: /Gallery/ }) });
+  const gallery = section(page, /Gallery/);
   await gallery
     .locator('input[type="file"]')
     .setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
@@ -57,13 +92,31 @@ test("has no accessibility violations, before and after an upload", async ({ pag
 });
 
 test("the uploader is usable by keyboard alone", async ({ page }) => {
+  await signIn(page);
   await page.goto("/");
-  await page.keyboard.press("Tab");
-  const dropzone = page.getByRole("button", { name: /drop files/i }).first();
+  const dropzone = section(page, /Avatar/).getByRole("button", { name: /drop files/i });
+  for (
+    let presses = 0;
+    presses < 6 && !(await dropzone.evaluate((el) => el === document.activeElement));
+    presses++
+  ) {
+    await page.keyboard.press("Tab");
+  }
   await expect(dropzone).toBeFocused();
   const chooser = page.waitForEvent("filechooser");
   await page.keyboard.press("Enter");
   await (await chooser).setFiles({ name: "keys.png", mimeType: "image/png", buffer: png });
-  const gallery = page.locator("section", { has: page.getByRole("heading", { name: /Gallery/ }) });
-  await expect(gallery.getByText("Uploaded", { exact: true })).toBeVisible();
+  await expect(section(page, /Avatar/).getByText("Uploaded", { exact: true })).toBeVisible();
+});
+
+test("no file the browser downloads holds the private key", async () => {
+  const root = join(import.meta.dirname, "..", ".next", "static");
+  const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) =>
+    entry.isFile(),
+  );
+  expect(files.length).toBeGreaterThan(0);
+  for (const file of files) {
+    const text = await readFile(join(file.parentPath, file.name), "utf8");
+    expect(text, file.name).not.toContain("private_emulator_key");
+  }
 });
