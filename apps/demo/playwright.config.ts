@@ -33,7 +33,7 @@ export default defineConfig({
   webServer: [
     {
       // A fresh data directory each run (Playwright empties `test-results` itself, too late for this).
-      command: `rm -rf .e2e-emulator && node ../../packages/emulator/dist/cli.js --port ${EMULATOR_PORT} --dir .e2e-emulator --quiet --async-delay 200`,
+      command: `rm -rf .e2e-emulator && node ../../packages/emulator/dist/cli.js --port ${EMULATOR_PORT} --dir .e2e-emulator --quiet --async-delay 1000 --webhook-url http://localhost:${PORT}/api/upload/webhook`,
       url: `${emulator}/_emulator/health`,
       reuseExistingServer: false,
       timeout: 30_000,

@@ -120,3 +120,19 @@ test("no file the browser downloads holds the private key", async () => {
     expect(text, file.name).not.toContain("private_emulator_key");
   }
 });
+
+test("shows the avatar's thumbnail post-transformation until ImageKit's webhook says it is done", async ({
+  page,
+}) => {
+  await signIn(page, "alan");
+  await page.goto("/");
+  const avatar = section(page, /Avatar/);
+  await avatar
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png });
+  await expect(avatar.getByText("Uploaded", { exact: true })).toBeVisible();
+  // The emulator takes a second to make the thumbnail (--async-delay 1000), then posts the
+  // webhook to the demo's route; the uploader polls the route's status until it is done.
+  await expect(avatar.getByText("Processing thumbnail…")).toBeVisible();
+  await expect(avatar.getByText("Processing thumbnail…")).toBeHidden({ timeout: 15_000 });
+});

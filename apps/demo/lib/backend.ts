@@ -5,6 +5,7 @@ export const EMULATOR_DEFAULTS = {
   urlEndpoint: "http://localhost:4500/upkit-demo",
   uploadEndpoint: "http://localhost:4500",
   apiEndpoint: "http://localhost:4500",
+  webhookSecret: "whsec_emulator_secret",
 } as const;
 
 export type Backend =

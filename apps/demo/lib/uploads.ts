@@ -30,6 +30,16 @@ function signedIn(request: Request): { user: string } {
 
 export const uploads = createUploadHandler({
   imagekit: imagekitConfig,
+  // ImageKit (or the emulator, started with --webhook-url) reports post-transformations here; the
+  // handler verifies each webhook and follows the processing state the uploaders show.
+  webhook: {
+    secret:
+      process.env.IMAGEKIT_WEBHOOK_SECRET ??
+      (backend.kind === "emulator" ? EMULATOR_DEFAULTS.webhookSecret : undefined),
+    onWebhook: (event) => {
+      console.log(`webhook: ${event.type}`);
+    },
+  },
   profiles: {
     avatar: defineProfile({
       restrictions: { maxFileSize: "2MB", accept: ["image/*"], maxFiles: 1 },
