@@ -136,3 +136,54 @@ test("shows the avatar's thumbnail post-transformation until ImageKit's webhook 
   await expect(avatar.getByText("Processing thumbnail…")).toBeVisible();
   await expect(avatar.getByText("Processing thumbnail…")).toBeHidden({ timeout: 15_000 });
 });
+
+const EMULATOR = `http://localhost:${process.env.E2E_EMULATOR_PORT ?? 4510}`;
+
+async function injectFault(page: Page, rule: Record<string, unknown>) {
+  const response = await page.request.post(`${EMULATOR}/_emulator/faults`, { data: rule });
+  expect(response.status()).toBe(201);
+}
+
+test.afterEach(async ({ page }) => {
+  await page.request.delete(`${EMULATOR}/_emulator/faults`);
+});
+
+test("rejects a file over the profile's size limit before sending anything", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/");
+  const avatar = section(page, /Avatar/);
+  const big = Buffer.concat([png, Buffer.alloc(3 * 1024 * 1024)]);
+  await avatar
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "huge.png", mimeType: "image/png", buffer: big });
+  await expect(avatar.getByText(/Too large: the limit is 2 MB/)).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/rejected.png", fullPage: true });
+});
+
+test("cancels an upload mid-way", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/");
+  // ImageKit (the emulator) takes its time with the next upload.
+  await injectFault(page, { path: "/api/v2/files/upload", times: 1, fault: { latencyMs: 8000 } });
+  const gallery = section(page, /Gallery/);
+  await gallery
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "slow.png", mimeType: "image/png", buffer: png });
+  await gallery.getByRole("button", { name: "Cancel slow.png" }).click();
+  await expect(gallery.getByText("Canceled", { exact: true })).toBeVisible();
+  await expect(gallery.getByText("Uploaded", { exact: true })).toHaveCount(0);
+});
+
+test("retries after ImageKit fails, then succeeds", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/");
+  // More 503s than the engine's own retries: the file fails, then the user retries it.
+  await injectFault(page, { path: "/api/v2/files/upload", times: 4, fault: { status: 503 } });
+  const gallery = section(page, /Gallery/);
+  await gallery
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "flaky.png", mimeType: "image/png", buffer: png });
+  await expect(gallery.getByText("Failed", { exact: true })).toBeVisible({ timeout: 25_000 });
+  await gallery.getByRole("button", { name: "Retry flaky.png" }).click();
+  await expect(gallery.getByText("Uploaded", { exact: true })).toBeVisible();
+});
