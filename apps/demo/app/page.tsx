@@ -2,7 +2,9 @@ import "@upkit/react/styles.css";
 import { cookies } from "next/headers";
 import { resolveBackend } from "../lib/backend";
 import { SESSION_COOKIE } from "../lib/session";
+import { imagekitConfig, webhookSecret } from "../lib/uploads";
 import { Gallery } from "./components/gallery";
+import { Settings } from "./components/settings";
 import { SignIn } from "./components/sign-in";
 import { AvatarUploader, DocumentsUploader, GalleryUploader } from "./components/uploaders";
 
@@ -19,6 +21,11 @@ export default async function Home() {
         <strong>{backend.kind === "emulator" ? "local ImageKit emulator" : "ImageKit.io"}</strong>{" "}
         at <code>{backend.urlEndpoint}</code>
       </p>
+      <Settings
+        backend={backend}
+        uploadEndpoint={imagekitConfig.uploadEndpoint}
+        webhooks={webhookSecret !== undefined}
+      />
       <SignIn user={user} />
       <section aria-labelledby="avatar-heading">
         <h2 id="avatar-heading">Avatar: one image, in your own folder, with a thumbnail</h2>

@@ -187,3 +187,30 @@ test("retries after ImageKit fails, then succeeds", async ({ page }) => {
   await gallery.getByRole("button", { name: "Retry flaky.png" }).click();
   await expect(gallery.getByText("Uploaded", { exact: true })).toBeVisible();
 });
+
+test("a signed upload the browser tampers with is refused by ImageKit", async ({ page }) => {
+  await signIn(page, "mallory");
+  // Rewrite the server's answer on its way to the page: the file would land in someone else's folder.
+  await page.route("**/api/upload/avatar/sign", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { files: { fields: Record<string, string> }[] };
+    for (const file of body.files) file.fields.folder = "/demo/users/victim/";
+    await route.fulfill({ response, json: body });
+  });
+  await page.goto("/");
+  const avatar = section(page, /Avatar/);
+  await avatar
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "evil.png", mimeType: "image/png", buffer: png });
+  await expect(avatar.getByText("Failed", { exact: true })).toBeVisible();
+  await expect(
+    avatar.getByText(/does not match with the payload used to generate token/),
+  ).toBeVisible();
+});
+
+test("shows which backend is in use", async ({ page }) => {
+  await page.goto("/");
+  await page.getByText("Settings").click();
+  await expect(page.getByText("Local ImageKit emulator (no keys set)")).toBeVisible();
+  await expect(page.getByText("Verified at /api/upload/webhook")).toBeVisible();
+});

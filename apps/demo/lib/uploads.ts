@@ -21,6 +21,10 @@ export const imagekitConfig = readImageKitConfig(
     : {},
 );
 
+export const webhookSecret =
+  process.env.IMAGEKIT_WEBHOOK_SECRET ??
+  (backend.kind === "emulator" ? EMULATOR_DEFAULTS.webhookSecret : undefined);
+
 /** Signed out, uploads are refused before anything is signed. */
 function signedIn(request: Request): { user: string } {
   const user = userOf(request);
@@ -33,9 +37,7 @@ export const uploads = createUploadHandler({
   // ImageKit (or the emulator, started with --webhook-url) reports post-transformations here; the
   // handler verifies each webhook and follows the processing state the uploaders show.
   webhook: {
-    secret:
-      process.env.IMAGEKIT_WEBHOOK_SECRET ??
-      (backend.kind === "emulator" ? EMULATOR_DEFAULTS.webhookSecret : undefined),
+    secret: webhookSecret,
     onWebhook: (event) => {
       console.log(`webhook: ${event.type}`);
     },

@@ -14,7 +14,8 @@ export type FileAction = "cancel" | "retry" | "remove" | "pause" | "resume";
 export const FILE_ACTIONS: Record<FileStatus, FileAction[]> = {
   queued: ["cancel"],
   uploading: ["cancel"],
-  processing: [],
+  // Still cancelable while the server or ImageKit finishes: a stuck answer must not trap the user.
+  processing: ["cancel"],
   paused: ["resume", "cancel"],
   error: ["retry", "remove"],
   canceled: ["retry", "remove"],
