@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 
 const png = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
@@ -12,6 +12,10 @@ const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 const section = (page: Page, heading: RegExp) =>
   page.locator("section", { has: page.getByRole("heading", { name: heading }) });
 
+/** Picks files in an uploader's (hidden) file input, as the file dialog would. */
+const chooseFiles = (uploader: Locator, files: Parameters<Locator["setInputFiles"]>[0]) =>
+  uploader.locator('input[type="file"]').setInputFiles(files);
+
 async function signIn(page: Page, name = "ada") {
   const response = await page.request.post("/api/session", { data: { name } });
   expect(response.ok()).toBe(true);
@@ -20,9 +24,7 @@ async function signIn(page: Page, name = "ada") {
 test("refuses uploads while signed out, with a clear message", async ({ page }) => {
   await page.goto("/");
   const gallery = section(page, /Gallery/);
-  await gallery
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "red.png", mimeType: "image/png", buffer: png });
+  await chooseFiles(gallery, { name: "red.png", mimeType: "image/png", buffer: png });
   await expect(gallery.getByText("Sign in to upload.")).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/signed-out.png", fullPage: true });
 });
@@ -33,9 +35,7 @@ test("uploads an image straight to ImageKit (the emulator) and shows it in the g
   await signIn(page);
   await page.goto("/");
   const gallery = section(page, /Gallery/);
-  await gallery
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "red.png", mimeType: "image/png", buffer: png });
+  await chooseFiles(gallery, { name: "red.png", mimeType: "image/png", buffer: png });
   await expect(gallery.getByText("Uploaded", { exact: true })).toBeVisible();
   const href = await gallery.getByRole("link", { name: "Open red.png" }).getAttribute("href");
   expect(href).toMatch(
@@ -55,9 +55,7 @@ test("puts an avatar in the user's own folder", async ({ page }) => {
   await signIn(page, "grace");
   await page.goto("/");
   const avatar = section(page, /Avatar/);
-  await avatar
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png });
+  await chooseFiles(avatar, { name: "me.png", mimeType: "image/png", buffer: png });
   await expect(avatar.getByText("Uploaded", { exact: true })).toBeVisible();
   const href = await avatar.getByRole("link", { name: "Open me.png" }).getAttribute("href");
   expect(href).toContain("/demo/users/grace/me_");
@@ -69,7 +67,7 @@ test("streams a document through the server and rejects a type the profile does 
   await signIn(page);
   await page.goto("/");
   const documents = section(page, /Documents/);
-  await documents.locator('input[type="file"]').setInputFiles([
+  await chooseFiles(documents, [
     { name: "report.pdf", mimeType: "application/pdf", buffer: pdf },
     { name: "tool.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") },
   ]);
@@ -84,9 +82,7 @@ test("has no accessibility violations, before and after an upload", async ({ pag
   await page.goto("/");
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
   const gallery = section(page, /Gallery/);
-  await gallery
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: png });
+  await chooseFiles(gallery, { name: "dot.png", mimeType: "image/png", buffer: png });
   await expect(gallery.getByText("Uploaded", { exact: true })).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 });
@@ -127,9 +123,7 @@ test("shows the avatar's thumbnail post-transformation until ImageKit's webhook 
   await signIn(page, "alan");
   await page.goto("/");
   const avatar = section(page, /Avatar/);
-  await avatar
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png });
+  await chooseFiles(avatar, { name: "me.png", mimeType: "image/png", buffer: png });
   await expect(avatar.getByText("Uploaded", { exact: true })).toBeVisible();
   // The emulator takes a second to make the thumbnail (--async-delay 1000), then posts the
   // webhook to the demo's route; the uploader polls the route's status until it is done.
@@ -153,9 +147,7 @@ test("rejects a file over the profile's size limit before sending anything", asy
   await page.goto("/");
   const avatar = section(page, /Avatar/);
   const big = Buffer.concat([png, Buffer.alloc(3 * 1024 * 1024)]);
-  await avatar
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "huge.png", mimeType: "image/png", buffer: big });
+  await chooseFiles(avatar, { name: "huge.png", mimeType: "image/png", buffer: big });
   await expect(avatar.getByText(/Too large: the limit is 2 MB/)).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/rejected.png", fullPage: true });
 });
@@ -166,9 +158,7 @@ test("cancels an upload mid-way", async ({ page }) => {
   // ImageKit (the emulator) takes its time with the next upload.
   await injectFault(page, { path: "/api/v2/files/upload", times: 1, fault: { latencyMs: 8000 } });
   const gallery = section(page, /Gallery/);
-  await gallery
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "slow.png", mimeType: "image/png", buffer: png });
+  await chooseFiles(gallery, { name: "slow.png", mimeType: "image/png", buffer: png });
   await gallery.getByRole("button", { name: "Cancel slow.png" }).click();
   await expect(gallery.getByText("Canceled", { exact: true })).toBeVisible();
   await expect(gallery.getByText("Uploaded", { exact: true })).toHaveCount(0);
@@ -180,9 +170,7 @@ test("retries after ImageKit fails, then succeeds", async ({ page }) => {
   // More 503s than the engine's own retries: the file fails, then the user retries it.
   await injectFault(page, { path: "/api/v2/files/upload", times: 4, fault: { status: 503 } });
   const gallery = section(page, /Gallery/);
-  await gallery
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "flaky.png", mimeType: "image/png", buffer: png });
+  await chooseFiles(gallery, { name: "flaky.png", mimeType: "image/png", buffer: png });
   await expect(gallery.getByText("Failed", { exact: true })).toBeVisible({ timeout: 25_000 });
   await gallery.getByRole("button", { name: "Retry flaky.png" }).click();
   await expect(gallery.getByText("Uploaded", { exact: true })).toBeVisible();
@@ -199,9 +187,7 @@ test("a signed upload the browser tampers with is refused by ImageKit", async ({
   });
   await page.goto("/");
   const avatar = section(page, /Avatar/);
-  await avatar
-    .locator('input[type="file"]')
-    .setInputFiles({ name: "evil.png", mimeType: "image/png", buffer: png });
+  await chooseFiles(avatar, { name: "evil.png", mimeType: "image/png", buffer: png });
   await expect(avatar.getByText("Failed", { exact: true })).toBeVisible();
   await expect(
     avatar.getByText(/does not match with the payload used to generate token/),

@@ -65,18 +65,7 @@ describe("streaming uploads keep the emulator's memory flat", () => {
     const { result, memory } = await measure(() =>
       upload(mp4Bytes(VIDEO_SIZE), { mode: "binary", fileName: "big.mp4" }),
     );
-    expect(result.status, JSON.stringify(result.body)).toBe(200);
-    expect(result.fileBytesSent).toBe(VIDEO_SIZE);
-    expect(result.body.size).toBe(VIDEO_SIZE);
-    expect(result.body.fileType).toBe("non-image");
-    // Known from the moov/mvhd header, though 290 MB of filler follows it.
-    expect(result.body.duration).toBe(120);
-    expect(memory.growth, describeMemory(memory)).toBeLessThanOrEqual(MAX_RSS_GROWTH);
-
-    const served = await download(String(result.body.url));
-    expect(served.status).toBe(200);
-    expect(served.bytes).toBe(VIDEO_SIZE);
-    await deleteFile(String(result.body.fileId));
+    await expectStoredVideo(result, memory);
   }, 120_000);
 
   it("decodes a 290 MB base64 video while it streams", async () => {
@@ -85,17 +74,7 @@ describe("streaming uploads keep the emulator's memory flat", () => {
     const { result, memory } = await measure(() =>
       upload(mp4Bytes(VIDEO_SIZE, { mdat: false }), { mode: "base64", fileName: "big64.mp4" }),
     );
-    expect(result.status, JSON.stringify(result.body)).toBe(200);
-    expect(result.fileBytesSent).toBe(VIDEO_SIZE);
-    expect(result.body.size).toBe(VIDEO_SIZE);
-    expect(result.body.fileType).toBe("non-image");
-    expect(result.body.duration).toBe(120);
-    expect(memory.growth, describeMemory(memory)).toBeLessThanOrEqual(MAX_RSS_GROWTH);
-
-    const served = await download(String(result.body.url));
-    expect(served.status).toBe(200);
-    expect(served.bytes).toBe(VIDEO_SIZE);
-    await deleteFile(String(result.body.fileId));
+    await expectStoredVideo(result, memory);
   }, 120_000);
 
   it("refuses a 301 MB video with a 400, leaving no file and no memory behind", async () => {
@@ -113,6 +92,23 @@ describe("streaming uploads keep the emulator's memory flat", () => {
 
 // ---------------------------------------------------------------------------------------------
 // The emulator process
+
+/**
+ * A 290 MB video arrived whole, was read as a video (duration from its moov/mvhd header, though
+ * filler follows), kept the emulator's memory flat, and is served back whole; then removed.
+ */
+async function expectStoredVideo(result: Awaited<ReturnType<typeof upload>>, memory: Memory) {
+  expect(result.status, JSON.stringify(result.body)).toBe(200);
+  expect(result.fileBytesSent).toBe(VIDEO_SIZE);
+  expect(result.body.size).toBe(VIDEO_SIZE);
+  expect(result.body.fileType).toBe("non-image");
+  expect(result.body.duration).toBe(120);
+  expect(memory.growth, describeMemory(memory)).toBeLessThanOrEqual(MAX_RSS_GROWTH);
+  const served = await download(String(result.body.url));
+  expect(served.status).toBe(200);
+  expect(served.bytes).toBe(VIDEO_SIZE);
+  await deleteFile(String(result.body.fileId));
+}
 
 function waitForReady(proc: ChildProcess): Promise<URL> {
   return new Promise((resolve, reject) => {

@@ -61,6 +61,26 @@ export type UploadHandler<
   readonly $profiles: TProfiles;
 };
 
+/** A JSON body checked against its protocol schema; a mismatch is a 400 naming the first issue. */
+async function readBody<T>(
+  request: Request,
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+  },
+  action: string,
+): Promise<T> {
+  const body = schema.safeParse(await readJsonBody(request));
+  if (!body.success) {
+    throw new UploadError(
+      "bad-request",
+      `Invalid ${action} request: ${body.error.issues[0]?.message}`,
+    );
+  }
+  return body.data;
+}
+
 /** The post-transformations the decided fields ask for, as `type:value` keys. */
 function postTransformationSteps(fields: Record<string, string>): string[] {
   if (!fields.transformation) return [];
@@ -186,17 +206,12 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
   async function sign(entry: Entry, request: Request): Promise<Response> {
     requireTransport(entry, "direct");
     const ctx = await authorize(entry, request);
-    const body = signRequestSchema.safeParse(await readJsonBody(request));
-    if (!body.success)
-      throw new UploadError(
-        "bad-request",
-        `Invalid sign request: ${body.error.issues[0]?.message}`,
-      );
-    const input = await validateInput(entry.profile.input, body.data.input);
-    rejectFiles(entry.restrictions, body.data.files);
-    const inputHash = await hashInput(body.data.input);
+    const body = await readBody(request, signRequestSchema, "sign");
+    const input = await validateInput(entry.profile.input, body.input);
+    rejectFiles(entry.restrictions, body.files);
+    const inputHash = await hashInput(body.input);
     const files: SignedUpload[] = [];
-    for (const file of body.data.files) {
+    for (const file of body.files) {
       const fields = await decideFields(entry, ctx, input, file);
       const signed = await signUpload(imagekit, signing, fields, expiresIn);
       const completionToken = await createCompletionToken(
@@ -212,21 +227,16 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
   async function complete(entry: Entry, request: Request): Promise<Response> {
     requireTransport(entry, "direct");
     const ctx = await authorize(entry, request);
-    const body = completeRequestSchema.safeParse(await readJsonBody(request));
-    if (!body.success)
-      throw new UploadError(
-        "bad-request",
-        `Invalid complete request: ${body.error.issues[0]?.message}`,
-      );
-    const input = await validateInput(entry.profile.input, body.data.input);
+    const body = await readBody(request, completeRequestSchema, "complete");
+    const input = await validateInput(entry.profile.input, body.input);
     const { file, fields } = await completeDirectUpload({
       client,
       imagekit,
       restrictions: entry.restrictions,
       profile: entry.name,
-      fileId: body.data.fileId,
-      completionToken: body.data.completionToken,
-      input: body.data.input,
+      fileId: body.fileId,
+      completionToken: body.completionToken,
+      input: body.input,
       signal: request.signal,
     });
     return finish(entry, ctx, input, file, request, fields);
