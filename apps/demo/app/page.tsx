@@ -34,7 +34,7 @@ export default async function Home() {
       <section aria-labelledby="gallery-heading">
         <h2 id="gallery-heading">Gallery: images and videos, uploaded straight to ImageKit</h2>
         <GalleryUploader />
-        <Gallery />
+        <Gallery signedIn={user !== undefined} />
       </section>
       <section aria-labelledby="documents-heading">
         <h2 id="documents-heading">Documents: streamed through this server</h2>

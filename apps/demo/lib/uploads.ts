@@ -1,6 +1,8 @@
 import { createUploadHandler, defineProfile, readImageKitConfig, UploadError } from "@upkit/server";
-import { z } from "zod";
 import { EMULATOR_DEFAULTS, resolveBackend } from "./backend";
+import { ensureCustomMetadataFields } from "./ensure-custom-metadata-fields";
+import { galleryCustomMetadata, galleryInputSchema } from "./gallery-input";
+import { GALLERY_METADATA_FIELDS } from "./gallery-metadata-fields";
 import { userOf } from "./session";
 
 const backend = resolveBackend();
@@ -32,6 +34,26 @@ function signedIn(request: Request): { user: string } {
   return { user };
 }
 
+let galleryFields: Promise<void> | undefined;
+
+/**
+ * The gallery's custom metadata fields, created in the account before the first gallery upload
+ * is signed (not at import: `next build` loads this module with no ImageKit to talk to). Once
+ * they exist this is free; a failure is forgotten, so the next upload tries again.
+ */
+async function galleryFieldsReady(): Promise<void> {
+  galleryFields ??= ensureCustomMetadataFields(imagekitConfig, GALLERY_METADATA_FIELDS).catch(
+    (error: unknown) => {
+      galleryFields = undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(`gallery: ${reason}`);
+      // The reason names the field and ImageKit's answer: what both the user and the log need.
+      throw new UploadError("upstream-error", reason);
+    },
+  );
+  return galleryFields;
+}
+
 export const uploads = createUploadHandler({
   imagekit: imagekitConfig,
   // ImageKit (or the emulator, started with --webhook-url) reports post-transformations here; the
@@ -58,12 +80,16 @@ export const uploads = createUploadHandler({
       restrictions: { maxFileSize: "20MB", accept: ["image/*", "video/*"], maxFiles: 20 },
       transports: ["direct"],
       authorize: signedIn,
-      input: z.object({ tags: z.array(z.string().max(40)).max(10) }),
-      options: ({ input }) => ({
-        folder: "/demo/gallery",
-        tags: ["demo", ...input.tags],
-        transformation: { post: [{ type: "thumbnail", value: "w-150,h-150" }] },
-      }),
+      input: galleryInputSchema,
+      options: async ({ input }) => {
+        await galleryFieldsReady();
+        return {
+          folder: "/demo/gallery",
+          tags: [...new Set(["demo", "gallery", ...input.tags])],
+          customMetadata: galleryCustomMetadata(input),
+          transformation: { post: [{ type: "thumbnail", value: "w-150,h-150" }] },
+        };
+      },
       onUploadComplete: ({ file }) => ({ viewUrl: file.url }),
     }),
     documents: defineProfile({

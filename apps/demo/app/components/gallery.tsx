@@ -1,20 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { GalleryFile } from "../../lib/gallery-file";
+import styles from "./gallery.module.css";
+import { GalleryItem } from "./gallery-item";
 
 export const GALLERY_QUERY_KEY = ["gallery"] as const;
 
-interface GalleryFile {
-  fileId: string;
-  name: string;
-  url: string;
-  thumbnail?: string;
-  tags: string[];
-  fileType: string;
-}
-
 /** What is in the gallery folder, from ImageKit (or the emulator), refreshed after each upload. */
-export function Gallery() {
+export function Gallery({ signedIn }: { signedIn: boolean }) {
   const { data, isPending, isError } = useQuery({
     queryKey: GALLERY_QUERY_KEY,
     queryFn: async (): Promise<GalleryFile[]> => {
@@ -27,29 +21,9 @@ export function Gallery() {
   if (isError) return <p role="alert">The gallery could not be loaded.</p>;
   if (data.length === 0) return <p>Nothing uploaded yet.</p>;
   return (
-    <ul
-      aria-label="Gallery"
-      style={{ display: "flex", flexWrap: "wrap", gap: 12, listStyle: "none", padding: 0 }}
-    >
+    <ul aria-label="Gallery" className={styles.grid}>
       {data.map((file) => (
-        <li key={file.fileId} style={{ width: 120 }}>
-          <a href={file.url}>
-            {file.thumbnail ? (
-              // biome-ignore lint/performance/noImgElement: thumbnails come from ImageKit, already sized.
-              <img
-                src={file.thumbnail}
-                alt={file.name}
-                width={100}
-                height={100}
-                style={{ objectFit: "cover" }}
-              />
-            ) : (
-              file.name
-            )}
-          </a>
-          <div style={{ fontSize: 12, overflowWrap: "anywhere" }}>{file.name}</div>
-          <div style={{ fontSize: 12 }}>{file.tags.join(", ")}</div>
-        </li>
+        <GalleryItem key={file.fileId} file={file} signedIn={signedIn} />
       ))}
     </ul>
   );
