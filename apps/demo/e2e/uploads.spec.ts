@@ -1,32 +1,25 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Locator, type Page, test } from "@playwright/test";
-
-const png = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
-  "base64",
-);
-const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
-
-const section = (page: Page, heading: RegExp) =>
-  page.locator("section", { has: page.getByRole("heading", { name: heading }) });
-
-/** Picks files in an uploader's (hidden) file input, as the file dialog would. */
-const chooseFiles = (uploader: Locator, files: Parameters<Locator["setInputFiles"]>[0]) =>
-  uploader.locator('input[type="file"]').setInputFiles(files);
-
-async function signIn(page: Page, name = "ada") {
-  const response = await page.request.post("/api/session", { data: { name } });
-  expect(response.ok()).toBe(true);
-}
+import { expect, test } from "@playwright/test";
+import {
+  chooseFiles,
+  EMULATOR,
+  expectNoAxeViolations,
+  injectFault,
+  pdf,
+  png,
+  screenshot,
+  section,
+  signIn,
+} from "./support";
 
 test("refuses uploads while signed out, with a clear message", async ({ page }) => {
   await page.goto("/");
   const gallery = section(page, /Gallery/);
   await chooseFiles(gallery, { name: "red.png", mimeType: "image/png", buffer: png });
   await expect(gallery.getByText("Sign in to upload.")).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/signed-out.png", fullPage: true });
+  await expectNoAxeViolations(page);
+  await screenshot(page, "signed-out");
 });
 
 test("uploads an image straight to ImageKit (the emulator) and shows it in the gallery", async ({
@@ -48,7 +41,7 @@ test("uploads an image straight to ImageKit (the emulator) and shows it in the g
   // The gallery (React Query over the file list API) refreshed after the upload.
   const name = new URL(href as string).pathname.split("/").pop() as string;
   await expect(page.getByRole("list", { name: "Gallery" }).getByText(name)).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/gallery-uploaded.png", fullPage: true });
+  await screenshot(page, "gallery-uploaded");
 });
 
 test("puts an avatar in the user's own folder", async ({ page }) => {
@@ -80,11 +73,11 @@ test("streams a document through the server and rejects a type the profile does 
 test("has no accessibility violations, before and after an upload", async ({ page }) => {
   await signIn(page);
   await page.goto("/");
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await expectNoAxeViolations(page);
   const gallery = section(page, /Gallery/);
   await chooseFiles(gallery, { name: "dot.png", mimeType: "image/png", buffer: png });
   await expect(gallery.getByText("Uploaded", { exact: true })).toBeVisible();
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await expectNoAxeViolations(page);
 });
 
 test("the uploader is usable by keyboard alone", async ({ page }) => {
@@ -131,13 +124,6 @@ test("shows the avatar's thumbnail post-transformation until ImageKit's webhook 
   await expect(avatar.getByText("Processing thumbnail…")).toBeHidden({ timeout: 15_000 });
 });
 
-const EMULATOR = `http://localhost:${process.env.E2E_EMULATOR_PORT ?? 4510}`;
-
-async function injectFault(page: Page, rule: Record<string, unknown>) {
-  const response = await page.request.post(`${EMULATOR}/_emulator/faults`, { data: rule });
-  expect(response.status()).toBe(201);
-}
-
 test.afterEach(async ({ page }) => {
   await page.request.delete(`${EMULATOR}/_emulator/faults`);
 });
@@ -149,7 +135,7 @@ test("rejects a file over the profile's size limit before sending anything", asy
   const big = Buffer.concat([png, Buffer.alloc(3 * 1024 * 1024)]);
   await chooseFiles(avatar, { name: "huge.png", mimeType: "image/png", buffer: big });
   await expect(avatar.getByText(/Too large: the limit is 2 MB/)).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/rejected.png", fullPage: true });
+  await screenshot(page, "rejected");
 });
 
 test("cancels an upload mid-way", async ({ page }) => {
@@ -199,4 +185,5 @@ test("shows which backend is in use", async ({ page }) => {
   await page.getByText("Settings").click();
   await expect(page.getByText("Local ImageKit emulator (no keys set)")).toBeVisible();
   await expect(page.getByText("Verified at /api/upload/webhook")).toBeVisible();
+  await screenshot(page, "settings");
 });
