@@ -1,5 +1,7 @@
 export * from "./check-file";
+export { backoffDelay } from "./engine/backoff-delay";
 export * from "./engine/create-uploader";
+export * from "./engine/defaults";
 export * from "./engine/direct-transport";
 export { type DownscaleImageOptions, downscaleImage } from "./engine/downscale-image";
 export * from "./engine/fetch-json";

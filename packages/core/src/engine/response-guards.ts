@@ -1,4 +1,4 @@
-import type { ConfigResponse, SignResponse } from "../protocol";
+import type { SignResponse } from "../protocol";
 import type { UploadResult } from "../upload-result";
 
 /**
@@ -9,17 +9,6 @@ import type { UploadResult } from "../upload-result";
  */
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-
-export function isConfigResponse(body: unknown): body is ConfigResponse {
-  return (
-    isObject(body) &&
-    isObject(body.profiles) &&
-    Object.values(body.profiles).every(
-      (profile) =>
-        isObject(profile) && isObject(profile.restrictions) && Array.isArray(profile.transports),
-    )
-  );
-}
 
 export function isSignResponse(body: unknown): body is SignResponse {
   return (

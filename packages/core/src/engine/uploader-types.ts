@@ -140,6 +140,11 @@ export interface Uploader<TData = unknown> {
   getSnapshot(): UploaderSnapshot<TData>;
   /** Checks files against the restrictions, queues the accepted, lists the rejected. */
   addFiles(files: File[] | FileList): Promise<UploadFile<TData>[]>;
+  /**
+   * Loads the code that handles files ahead of the first one (it loads with the first file
+   * otherwise); e.g. when a pointer or the focus reaches the dropzone.
+   */
+  preload(): void;
   /** Starts queued files (when `autoUpload` is false). */
   start(): void;
   cancel(id: string): void;

@@ -1,5 +1,6 @@
 import { afterEach, expect, it, vi } from "vitest";
-import { createUploader, PROCESSING_POLL_MS } from "../../src/engine/create-uploader";
+import { createUploader } from "../../src/engine/create-uploader";
+import { PROCESSING_POLL_MS } from "../../src/engine/defaults";
 import type { UploadTransport } from "../../src/engine/uploader-types";
 import { makeFile, openConfig, resultOf, tick } from "./fakes";
 

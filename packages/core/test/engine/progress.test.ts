@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createUploader, PROGRESS_INTERVAL_MS } from "../../src/engine/create-uploader";
+import { createUploader } from "../../src/engine/create-uploader";
+import { PROGRESS_INTERVAL_MS } from "../../src/engine/defaults";
 import { createFakeTransport, makeFile, openConfig, tick } from "./fakes";
 
 const MB = 1024 * 1024;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { backoffDelay, createUploader } from "../../src/engine/create-uploader";
+import { backoffDelay } from "../../src/engine/backoff-delay";
+import { createUploader } from "../../src/engine/create-uploader";
 import { UploadError } from "../../src/upload-error";
 import { createFakeTransport, makeFile, openConfig } from "./fakes";
 

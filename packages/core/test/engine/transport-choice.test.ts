@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createUploader, TUS_THRESHOLD_BYTES } from "../../src/engine/create-uploader";
+import { createUploader } from "../../src/engine/create-uploader";
+import { TUS_THRESHOLD_BYTES } from "../../src/engine/defaults";
 import type { Transport } from "../../src/protocol";
 import { createFakeTransport, makeFile } from "./fakes";
 
