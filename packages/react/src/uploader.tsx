@@ -1,21 +1,24 @@
 import type { UploadFile } from "@upkit/core";
 import type { CSSProperties, ReactNode } from "react";
 import type { UploaderMessagesInput } from "./messages";
+import { Dropzone } from "./parts/dropzone";
 import {
   Actions,
   CancelButton,
+  FileItem,
+  FileList,
   PauseButton,
+  Preview,
+  Progress,
   RemoveButton,
+  Result,
   ResumeButton,
   RetryButton,
   StartButton,
-} from "./parts/actions";
-import { Dropzone } from "./parts/dropzone";
-import { FileItem, FileList } from "./parts/file-list";
+  Status,
+  TotalProgress,
+} from "./parts/lazy-parts";
 import { LiveRegion } from "./parts/live-region";
-import { Preview } from "./parts/preview";
-import { Progress, TotalProgress } from "./parts/progress";
-import { Result, Status } from "./parts/status";
 import { partProps, type UploaderClassNames, UploaderProvider } from "./uploader-context";
 import { type UseUploaderOptions, useUploader } from "./use-uploader";
 

@@ -152,7 +152,20 @@ export function useUploader<TInput = unknown, TData = unknown>(
     multiple: restrictions?.maxFiles !== 1,
     disabled,
   });
-  const { getInputProps: getDropzoneInputProps } = dropzone;
+  const { getRootProps: getDropzoneRootProps, getInputProps: getDropzoneInputProps } = dropzone;
+  // The engine's queue loads with the first file; reaching for the dropzone loads it ahead.
+  const getRootProps = useCallback(
+    <T extends DropzoneRootProps>(props?: T): T => {
+      const preload = () => uploader.preload();
+      return getDropzoneRootProps({
+        ...props,
+        onPointerEnter: withPreload(props?.onPointerEnter, preload),
+        onFocus: withPreload(props?.onFocus, preload),
+        onDragEnter: withPreload(props?.onDragEnter, preload),
+      } as T);
+    },
+    [getDropzoneRootProps, uploader],
+  );
   const getInputProps = useCallback(
     <T extends DropzoneInputProps>(props?: T): T =>
       getDropzoneInputProps({ accept: accept.input, ...props } as T),
@@ -163,12 +176,20 @@ export function useUploader<TInput = unknown, TData = unknown>(
     ...snapshot,
     ...actions,
     uploader,
-    getRootProps: dropzone.getRootProps,
+    getRootProps,
     getInputProps,
     open: dropzone.open,
     isDragActive: dropzone.isDragActive,
     isDragReject: dropzone.isDragReject,
     isFocused: dropzone.isFocused,
     disabled,
+  };
+}
+
+/** The caller's handler, then `preload`. */
+function withPreload<E>(handler: ((event: E) => void) | undefined, preload: () => void) {
+  return (event: E) => {
+    handler?.(event);
+    preload();
   };
 }

@@ -38,7 +38,7 @@ it("takes 1,000 dropped files in one go, making previews only for the visible ro
     () => expect(document.querySelectorAll('[data-part="file-item"]')).toHaveLength(1000),
     { timeout: 10_000 },
   );
-  expect(screen.getByRole("status")).toHaveTextContent("1000 files added");
+  await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent("1000 files added"));
   expect(createObjectURL).not.toHaveBeenCalled();
 
   // Rows rendered in deferred passes may be replaced: wait until every mounted row is observed,

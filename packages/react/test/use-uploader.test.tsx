@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { UploadTransport } from "@upkit/core";
+import { createUploader, type UploadTransport } from "@upkit/core";
 import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { Uploader, UploaderProvider, type UseUploaderOptions, useUploader } from "../src/index";
@@ -78,6 +78,25 @@ describe("useUploader", () => {
     await user.click(root);
     expect(onRootClick).toHaveBeenCalledTimes(1);
     expect(opened).toHaveBeenCalledTimes(1);
+  });
+
+  it("loads the engine's file handling when a pointer, the focus or a drag reaches the drop area", () => {
+    const engine = createUploader({ profile: "images", config: imagesConfig });
+    const preload = vi.spyOn(engine, "preload");
+    const onFocus = vi.fn();
+    function Zone() {
+      const uploader = useUploader({ profile: "images", uploader: engine });
+      return <div data-testid="zone" {...uploader.getRootProps({ onFocus })} />;
+    }
+    render(<Zone />);
+    expect(preload).not.toHaveBeenCalled();
+    fireEvent.pointerEnter(screen.getByTestId("zone"));
+    expect(preload).toHaveBeenCalledTimes(1);
+    fireEvent.focus(screen.getByTestId("zone"));
+    expect(onFocus).toHaveBeenCalledTimes(1);
+    expect(preload).toHaveBeenCalledTimes(2);
+    fireEvent.dragEnter(screen.getByTestId("zone"), dropData([png("a.png")]));
+    expect(preload).toHaveBeenCalledTimes(3);
   });
 
   it("derives the input's accept and multiple from the published restrictions", () => {

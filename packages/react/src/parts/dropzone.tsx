@@ -1,7 +1,7 @@
 import { type HTMLAttributes, type ReactNode, useId } from "react";
 import { formatFileSize } from "../format-file-size";
 import { partProps, useUploaderContext, useUploaderUi } from "../uploader-context";
-import { UploadIcon } from "./icons";
+import { preloadFileParts } from "./lazy-parts";
 
 export interface DropzoneProps extends HTMLAttributes<HTMLDivElement> {
   /** Replaces the icon, label and restrictions. */
@@ -13,7 +13,14 @@ export interface DropzoneProps extends HTMLAttributes<HTMLDivElement> {
  * for assistive technology; the hidden file input follows it. `data-state`: `idle`, `dragging`,
  * `rejecting` (dragged types not accepted) or `disabled`.
  */
-export function Dropzone({ className, children, ...props }: DropzoneProps) {
+export function Dropzone({
+  className,
+  children,
+  onPointerEnter,
+  onFocus,
+  onDragEnter,
+  ...props
+}: DropzoneProps) {
   const uploader = useUploaderContext();
   const { messages, classNames, locale, restrictions } = useUploaderUi();
   const id = useId();
@@ -50,6 +57,19 @@ export function Dropzone({ className, children, ...props }: DropzoneProps) {
           "aria-labelledby": children ? undefined : labelId,
           "aria-describedby": hint && !children ? hintId : undefined,
           ...props,
+          // The file list's code loads when the user reaches for the dropzone, not with the page.
+          onPointerEnter: (event) => {
+            onPointerEnter?.(event);
+            void preloadFileParts().catch(() => {});
+          },
+          onFocus: (event) => {
+            onFocus?.(event);
+            void preloadFileParts().catch(() => {});
+          },
+          onDragEnter: (event) => {
+            onDragEnter?.(event);
+            void preloadFileParts().catch(() => {});
+          },
           ...partProps("dropzone", classNames, state, className),
           "data-focused": uploader.isFocused ? "" : undefined,
         })}
@@ -82,5 +102,20 @@ export function Dropzone({ className, children, ...props }: DropzoneProps) {
         </p>
       ) : null}
     </>
+  );
+}
+
+/** Decorative (aria-hidden): the label next to it says the same. */
+function UploadIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" width="32" height="32" fill="none">
+      <path
+        d="M12 16V4m0 0L7 9m5-5 5 5M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
   );
 }

@@ -2,7 +2,6 @@ import type { UploadFile } from "@upkit/core";
 import { type HTMLAttributes, useRef } from "react";
 import { partProps, useFileItem, useUploaderUi } from "../uploader-context";
 import { usePreview } from "../use-preview";
-import { FileIcon } from "./icons";
 
 export interface PreviewProps extends HTMLAttributes<HTMLDivElement> {
   /** Default: the surrounding `<Uploader.FileItem>`'s file. */
@@ -38,5 +37,19 @@ export function Preview({ file: fileProp, width, className, ...props }: PreviewP
         <FileIcon />
       )}
     </div>
+  );
+}
+
+/** Decorative (aria-hidden): the file name is next to it. */
+function FileIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" width="28" height="28" fill="none">
+      <path
+        d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8l-5-5Zm0 0v5h5"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinejoin="round"
+      />
+    </svg>
   );
 }
