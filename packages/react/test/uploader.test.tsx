@@ -320,7 +320,11 @@ describe("<Uploader>", () => {
     fireEvent.drop(screen.getByRole("button", { name: /drop files/i }), dropData([png("s.png")]));
     await waitFor(() => expect(manual.isPending("s.png")).toBe(true));
     act(() => manual.finish("s.png"));
-    await waitFor(() => expect(row("s.png")).toHaveAttribute("data-state", "success"));
+    // The list renders in the background (useDeferredValue), twice over in StrictMode: on a
+    // loaded machine that takes more than waitFor's default second.
+    await waitFor(() => expect(row("s.png")).toHaveAttribute("data-state", "success"), {
+      timeout: 5000,
+    });
   });
 
   it("revokes preview URLs and aborts uploads when unmounted", async () => {

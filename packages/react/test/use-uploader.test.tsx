@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { createUploader, type UploadTransport } from "@upkit/core";
+import { createUploader, type Uploader as Engine, type UploadTransport } from "@upkit/core";
 import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { Uploader, UploaderProvider, type UseUploaderOptions, useUploader } from "../src/index";
@@ -28,6 +28,11 @@ function Headless(props: Partial<UseUploaderOptions> & { onRootClick?: () => voi
       <output data-testid="totals">{`${uploader.totals.succeeded}/${uploader.totals.files}`}</output>
     </div>
   );
+}
+
+function Zone({ engine, onFocus }: { engine: Engine; onFocus: () => void }) {
+  const uploader = useUploader({ profile: "images", uploader: engine });
+  return <div data-testid="zone" {...uploader.getRootProps({ onFocus })} />;
 }
 
 function Swapping(props: {
@@ -84,11 +89,7 @@ describe("useUploader", () => {
     const engine = createUploader({ profile: "images", config: imagesConfig });
     const preload = vi.spyOn(engine, "preload");
     const onFocus = vi.fn();
-    function Zone() {
-      const uploader = useUploader({ profile: "images", uploader: engine });
-      return <div data-testid="zone" {...uploader.getRootProps({ onFocus })} />;
-    }
-    render(<Zone />);
+    render(<Zone engine={engine} onFocus={onFocus} />);
     expect(preload).not.toHaveBeenCalled();
     fireEvent.pointerEnter(screen.getByTestId("zone"));
     expect(preload).toHaveBeenCalledTimes(1);

@@ -125,8 +125,10 @@ export function createUploadQueue<TInput, TData>(
     update(entry, { status: "uploading", error: undefined, speed: 0, eta: undefined });
     emit(callbacks.onUploadBegin, entry.view);
     void execute(entry, run).finally(() => {
-      active.delete(run);
       if (entry.run === run) entry.run = undefined;
+      // `isUploading` counts runs in flight, so a snapshot read since the outcome is stale (a
+      // run that was stopped left `active` at once, with its status change).
+      if (active.delete(run)) changed();
       pump();
     });
   }

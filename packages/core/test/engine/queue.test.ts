@@ -112,6 +112,19 @@ describe("the queue", () => {
     expect(uploader.getSnapshot().isUploading).toBe(true);
   });
 
+  it("stops saying it is uploading once the last file is done, for a listener that read it", async () => {
+    const { uploader, fake } = setUp();
+    const seen: boolean[] = [];
+    // Like useSyncExternalStore: every notification reads (and caches) a snapshot.
+    uploader.subscribe(() => seen.push(uploader.getSnapshot().isUploading));
+    await uploader.addFiles(names(1));
+    fake.calls[0]?.succeed();
+    await uploader.settled();
+    await tick();
+    expect(uploader.getSnapshot().isUploading).toBe(false);
+    expect(seen.at(-1)).toBe(false);
+  });
+
   it("settled() waits for files still being added", async () => {
     const { uploader, fake } = setUp();
     let release: (files: File[]) => void = () => {};
