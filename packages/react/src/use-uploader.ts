@@ -1,6 +1,7 @@
 import {
   createUploader,
   type Uploader,
+  type UploaderActions,
   type UploaderCallbacks,
   type UploaderOptions,
   type UploaderSnapshot,
@@ -26,18 +27,7 @@ export interface UseUploaderOptions<TInput = unknown, TData = unknown>
 }
 
 /** The engine's actions, bound: safe to pass around and stable across renders. */
-export type UploaderActions<TData = unknown> = Pick<
-  Uploader<TData>,
-  | "addFiles"
-  | "start"
-  | "cancel"
-  | "retry"
-  | "remove"
-  | "pause"
-  | "resume"
-  | "cancelAll"
-  | "retryAll"
->;
+export type { UploaderActions };
 
 export interface UseUploaderResult<TData = unknown>
   extends UploaderSnapshot<TData>,

@@ -8,7 +8,7 @@ import { ACTIVE, type EngineState, type Entry, type Run } from "./engine-state";
 import { fetchJson } from "./fetch-json";
 import { isProcessingState } from "./response-guards";
 import { toUploadError } from "./to-upload-error";
-import type { Uploader, UploadFile, UploadTransport } from "./uploader-types";
+import type { Uploader, UploaderActions, UploadFile, UploadTransport } from "./uploader-types";
 
 /** Weight of the newest sample in the speed's moving average. */
 const SPEED_SMOOTHING = 0.3;
@@ -16,20 +16,8 @@ const SPEED_SMOOTHING = 0.3;
 type Processing = NonNullable<UploadFile["processing"]>;
 
 /** The part of the engine that handles files, loaded by `createUploader` with the first file. */
-export type UploadQueue<TData> = Pick<
-  Uploader<TData>,
-  | "addFiles"
-  | "start"
-  | "cancel"
-  | "retry"
-  | "remove"
-  | "pause"
-  | "resume"
-  | "cancelAll"
-  | "retryAll"
-  | "settled"
-  | "destroy"
->;
+export type UploadQueue<TData> = UploaderActions<TData> &
+  Pick<Uploader<TData>, "settled" | "destroy">;
 
 /**
  * The queue over the engine's store: checks and queues files, runs at most `concurrency` at a

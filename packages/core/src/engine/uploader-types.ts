@@ -161,4 +161,18 @@ export interface Uploader<TData = unknown> {
   destroy(): void;
 }
 
+/** What a user can do to the files: the actions a UI binds to its buttons and dropzone. */
+export type UploaderActions<TData = unknown> = Pick<
+  Uploader<TData>,
+  | "addFiles"
+  | "start"
+  | "cancel"
+  | "retry"
+  | "remove"
+  | "pause"
+  | "resume"
+  | "cancelAll"
+  | "retryAll"
+>;
+
 export type { PublicRestrictions };
