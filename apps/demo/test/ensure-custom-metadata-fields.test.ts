@@ -7,8 +7,6 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { ensureCustomMetadataFields } from "../lib/ensure-custom-metadata-fields";
 import { GALLERY_METADATA_FIELDS } from "../lib/gallery-metadata-fields";
 
-const PRIVATE_KEY = "private_emulator_key";
-
 let emulator: Emulator;
 let dataDir: string;
 
@@ -22,10 +20,11 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const config = (privateKey = PRIVATE_KEY) =>
+// The emulator's own keys: no key is written in the test.
+const config = (privateKey = emulator.privateKey) =>
   readImageKitConfig({
     privateKey,
-    publicKey: "public_emulator_key",
+    publicKey: emulator.publicKey,
     urlEndpoint: emulator.urlEndpoint,
     apiEndpoint: emulator.url,
   });
@@ -41,7 +40,7 @@ async function fieldsApi<T = Field[]>(method = "GET", path = "", body?: unknown)
   const response = await fetch(`${emulator.url}/v1/customMetadataFields${path}`, {
     method,
     headers: {
-      authorization: `Basic ${btoa(`${PRIVATE_KEY}:`)}`,
+      authorization: `Basic ${btoa(`${emulator.privateKey}:`)}`,
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -88,7 +87,7 @@ it("says why a deleted field's name cannot be used again", async () => {
 });
 
 it("fails with ImageKit's answer, never with the key", async () => {
-  const wrongKey = "private_not_the_right_key";
+  const wrongKey = `${emulator.privateKey}_revoked`;
   const error = await ensureCustomMetadataFields(config(wrongKey), GALLERY_METADATA_FIELDS).catch(
     (caught: Error) => caught,
   );
@@ -100,7 +99,7 @@ it("fails with ImageKit's answer, never with the key", async () => {
 });
 
 it("says where ImageKit could not be reached", async () => {
-  const unreachable = { apiEndpoint: "http://127.0.0.1:9", privateKey: PRIVATE_KEY };
+  const unreachable = { apiEndpoint: "http://127.0.0.1:9", privateKey: emulator.privateKey };
   await expect(ensureCustomMetadataFields(unreachable, GALLERY_METADATA_FIELDS)).rejects.toThrow(
     "could not be listed in ImageKit: no answer from http://127.0.0.1:9/v1/customMetadataFields",
   );
