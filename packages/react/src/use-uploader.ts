@@ -14,6 +14,7 @@ import {
   useDropzone,
 } from "react-dropzone";
 import { toAccept } from "./to-accept";
+import { withPreload } from "./with-preload";
 
 export interface UseUploaderOptions<TInput = unknown, TData = unknown>
   extends UploaderOptions<TInput, TData> {
@@ -173,13 +174,5 @@ export function useUploader<TInput = unknown, TData = unknown>(
     isDragReject: dropzone.isDragReject,
     isFocused: dropzone.isFocused,
     disabled,
-  };
-}
-
-/** The caller's handler, then `preload`. */
-function withPreload<E>(handler: ((event: E) => void) | undefined, preload: () => void) {
-  return (event: E) => {
-    handler?.(event);
-    preload();
   };
 }

@@ -1,7 +1,12 @@
 import { type HTMLAttributes, type ReactNode, useId } from "react";
 import { formatFileSize } from "../format-file-size";
 import { partProps, useUploaderContext, useUploaderUi } from "../uploader-context";
+import { withPreload } from "../with-preload";
 import { preloadFileParts } from "./lazy-parts";
+
+const preloadParts = () => {
+  void preloadFileParts().catch(() => {});
+};
 
 export interface DropzoneProps extends HTMLAttributes<HTMLDivElement> {
   /** Replaces the icon, label and restrictions. */
@@ -49,6 +54,12 @@ export function Dropzone({
       : state === "dragging"
         ? messages.dropzoneActive
         : messages.dropzone;
+  // The file list's code loads when the user reaches for the dropzone, not with the page.
+  const reaching = {
+    onPointerEnter: withPreload(onPointerEnter, preloadParts),
+    onFocus: withPreload(onFocus, preloadParts),
+    onDragEnter: withPreload(onDragEnter, preloadParts),
+  };
   return (
     <>
       <div
@@ -57,19 +68,7 @@ export function Dropzone({
           "aria-labelledby": children ? undefined : labelId,
           "aria-describedby": hint && !children ? hintId : undefined,
           ...props,
-          // The file list's code loads when the user reaches for the dropzone, not with the page.
-          onPointerEnter: (event) => {
-            onPointerEnter?.(event);
-            void preloadFileParts().catch(() => {});
-          },
-          onFocus: (event) => {
-            onFocus?.(event);
-            void preloadFileParts().catch(() => {});
-          },
-          onDragEnter: (event) => {
-            onDragEnter?.(event);
-            void preloadFileParts().catch(() => {});
-          },
+          ...reaching,
           ...partProps("dropzone", classNames, state, className),
           "data-focused": uploader.isFocused ? "" : undefined,
         })}
