@@ -31,9 +31,22 @@ export const configResponseSchema = z.object({
 });
 export type ConfigResponse = z.infer<typeof configResponseSchema>;
 
+const hasControlCharacter = (text: string) =>
+  [...text].some((char) => {
+    const code = char.charCodeAt(0);
+    return code < 0x20 || code === 0x7f;
+  });
+
 /** What the browser says of a file before sending it. */
 export const fileInfoSchema = z.object({
-  name: z.string().min(1).max(1024),
+  name: z
+    .string()
+    .max(1024)
+    .refine((name) => name.trim() !== "", "The file name is empty")
+    // Browsers never put these in a File's name: a path or a control character is forged.
+    .refine((name) => !/[/\\]/.test(name) && !hasControlCharacter(name), {
+      message: "The file name may not contain /, \\ or control characters",
+    }),
   size: z.number().int().nonnegative(),
   type: z.string().max(255),
 });

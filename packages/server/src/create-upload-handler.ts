@@ -1,4 +1,5 @@
 import {
+  type CompleteResponse,
   type ConfigResponse,
   checkFiles,
   completeRequestSchema,
@@ -14,7 +15,7 @@ import {
   type UploadResult,
   uploadOptionsSchema,
 } from "@upkit/core";
-import { completeDirectUpload } from "./complete-direct-upload";
+import { createCompletionRecord } from "./completion-record";
 import { readJsonBody } from "./http/read-json-body";
 import { errorResponse, json } from "./http/responses";
 import { createImageKitClient } from "./imagekit/create-imagekit-client";
@@ -23,10 +24,14 @@ import { type ImageKitConfig, readImageKitConfig } from "./imagekit/imagekit-con
 import { ProcessingTracker, stepKey } from "./processing-tracker";
 import type { AnyProfile, RateLimit } from "./profile";
 import { streamProxyUpload } from "./proxy/stream-proxy-upload";
-import { clientAddress, RateLimiter } from "./rate-limiter";
-import { createCompletionToken, hashInput } from "./signing/completion-token";
+import { clientAddress, RateLimiter, type TrustProxy } from "./rate-limiter";
+import { bindUpload } from "./signing/bind-upload";
+import { createCompletionToken, hashInput, readCompletionToken } from "./signing/completion-token";
 import { type SigningScheme, signUpload } from "./signing/sign-upload";
+import { createMemoryStore } from "./state/memory-store";
+import type { StateStore } from "./state/state-store";
 import { validateInput } from "./validate-input";
+import { verifyDirectUpload } from "./verify-direct-upload";
 import { verifyWebhook } from "./webhooks/verify-webhook";
 import type { WebhookEvent } from "./webhooks/webhook-event";
 
@@ -47,6 +52,17 @@ export interface UploadHandlerConfig<TProfiles extends Record<string, AnyProfile
     /** Oldest accepted webhook timestamp, seconds. Default 300. */
     toleranceSeconds?: number;
   };
+  /**
+   * Whether to read the client's address from `X-Forwarded-For` (for the default rate-limit key).
+   * Set it only behind a proxy or platform that writes that header: `true` (one proxy) or the
+   * number of proxies in front. Default `false`: the header is the client's to forge.
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * What the handler remembers between requests (used completion tokens, delivered webhooks).
+   * Default: this process's memory. Behind several instances, pass one shared store.
+   */
+  store?: StateStore;
   /** Where unexpected errors are reported (never with the private key). Default `console.error`. */
   onError?: (error: unknown) => void;
   /** For tests: the ImageKit client to use instead of one built from `imagekit`. */
@@ -56,10 +72,16 @@ export interface UploadHandlerConfig<TProfiles extends Record<string, AnyProfile
 /** The route handler, with the profiles' types kept for the client (a type-only import). */
 export type UploadHandler<
   TProfiles extends Record<string, AnyProfile> = Record<string, AnyProfile>,
-> = ((request: Request) => Promise<Response>) & {
+> = ((request: Request, context?: RequestContext) => Promise<Response>) & {
   /** Type-level only: lets `createUploader<typeof handler>()` infer profiles, input and data. */
   readonly $profiles: TProfiles;
 };
+
+/** What an adapter knows of a request beyond the `Request` itself. */
+export interface RequestContext {
+  /** The peer's address (the socket's), when the runtime exposes it. */
+  clientAddress?: string;
+}
 
 /** A JSON body checked against its protocol schema; a mismatch is a 400 naming the first issue. */
 async function readBody<T>(
@@ -112,6 +134,8 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
     );
   }
   const tracker = new ProcessingTracker();
+  const store = config.store ?? createMemoryStore();
+  const trustProxy = config.trustProxy ?? false;
   const onError = config.onError ?? ((error: unknown) => console.error("upkit:", error));
 
   const profiles = new Map(
@@ -145,7 +169,11 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
     ),
   };
 
-  async function authorize(entry: Entry, request: Request): Promise<unknown> {
+  async function authorize(
+    entry: Entry,
+    request: Request,
+    context: RequestContext,
+  ): Promise<unknown> {
     let ctx: unknown;
     try {
       ctx = entry.profile.authorize ? await entry.profile.authorize(request) : undefined;
@@ -155,7 +183,9 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       throw new UploadError("forbidden", "You are not allowed to upload here.", { cause: error });
     }
     const retryAfter = entry.limiter?.hit(
-      entry.rateKey ? entry.rateKey(request, ctx) : clientAddress(request),
+      entry.rateKey
+        ? entry.rateKey(request, ctx)
+        : clientAddress(request, trustProxy, context.clientAddress),
     );
     if (retryAfter !== undefined) {
       throw new UploadError("rate-limited", "Too many uploads; try again shortly.", { retryAfter });
@@ -203,20 +233,20 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
     if (first) throw new UploadError(first.code, first.message, { data: { rejections } });
   }
 
-  async function sign(entry: Entry, request: Request): Promise<Response> {
+  async function sign(entry: Entry, request: Request, context: RequestContext): Promise<Response> {
     requireTransport(entry, "direct");
-    const ctx = await authorize(entry, request);
+    const ctx = await authorize(entry, request, context);
     const body = await readBody(request, signRequestSchema, "sign");
     const input = await validateInput(entry.profile.input, body.input);
     rejectFiles(entry.restrictions, body.files);
     const inputHash = await hashInput(body.input);
     const files: SignedUpload[] = [];
     for (const file of body.files) {
-      const fields = await decideFields(entry, ctx, input, file);
+      const { fields, binding } = bindUpload(await decideFields(entry, ctx, input, file));
       const signed = await signUpload(imagekit, signing, fields, expiresIn);
       const completionToken = await createCompletionToken(
         imagekit,
-        { profile: entry.name, folder: fields.folder ?? "/", fields, inputHash, file },
+        { profile: entry.name, binding, fields, inputHash, file },
         expiresIn,
       );
       files.push({ ...signed, completionToken });
@@ -224,27 +254,47 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
     return json({ files });
   }
 
-  async function complete(entry: Entry, request: Request): Promise<Response> {
+  async function complete(
+    entry: Entry,
+    request: Request,
+    context: RequestContext,
+  ): Promise<Response> {
     requireTransport(entry, "direct");
-    const ctx = await authorize(entry, request);
+    const ctx = await authorize(entry, request, context);
     const body = await readBody(request, completeRequestSchema, "complete");
+    const claims = await readCompletionToken(imagekit, body.completionToken, entry.name);
+    if ((await hashInput(body.input)) !== claims.inputHash) {
+      throw new UploadError(
+        "bad-request",
+        "The input differs from the one the upload was signed with.",
+      );
+    }
     const input = await validateInput(entry.profile.input, body.input);
-    const { file, fields } = await completeDirectUpload({
+    const record = createCompletionRecord(store, claims.binding.id, body.fileId, claims.expiresAt);
+    const previous = await record.previous();
+    if (previous) return json(previous);
+    const file = await verifyDirectUpload({
       client,
-      imagekit,
       restrictions: entry.restrictions,
-      profile: entry.name,
+      claims,
       fileId: body.fileId,
-      completionToken: body.completionToken,
-      input: body.input,
       signal: request.signal,
     });
-    return finish(entry, ctx, input, file, request, fields);
+    const concurrent = await record.claim();
+    if (concurrent) return json(concurrent);
+    try {
+      const answer = await finish(entry, ctx, input, file, request, claims.fields);
+      await record.done(answer);
+      return json(answer);
+    } catch (error) {
+      await record.release();
+      throw error;
+    }
   }
 
-  async function proxy(entry: Entry, request: Request): Promise<Response> {
+  async function proxy(entry: Entry, request: Request, context: RequestContext): Promise<Response> {
     requireTransport(entry, "proxy");
-    const ctx = await authorize(entry, request);
+    const ctx = await authorize(entry, request, context);
     let input: unknown;
     const fields: Record<string, string> = {};
     const file = await streamProxyUpload({
@@ -274,7 +324,7 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
         return fields;
       },
     });
-    return finish(entry, ctx, input, file, request, fields);
+    return json(await finish(entry, ctx, input, file, request, fields));
   }
 
   async function finish(
@@ -284,7 +334,7 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
     file: UploadResult,
     request: Request,
     fields: Record<string, string>,
-  ): Promise<Response> {
+  ): Promise<CompleteResponse> {
     const data = entry.profile.onUploadComplete
       ? await entry.profile.onUploadComplete({ ctx, input, file, request })
       : undefined;
@@ -292,11 +342,15 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
     const steps = postTransformationSteps(fields);
     const processing =
       config.webhook && steps.length > 0 ? tracker.track(file.fileId, steps) : undefined;
-    return json({ file, data: data ?? null, ...(processing ? { processing } : {}) });
+    return { file, data: data ?? null, ...(processing ? { processing } : {}) };
   }
 
-  async function status(entry: Entry, request: Request): Promise<Response> {
-    await authorize(entry, request);
+  async function status(
+    entry: Entry,
+    request: Request,
+    context: RequestContext,
+  ): Promise<Response> {
+    await authorize(entry, request, context);
     const fileId = new URL(request.url).searchParams.get("fileId");
     if (!fileId || !/^[A-Za-z0-9_-]{1,64}$/.test(fileId))
       throw new UploadError("bad-request", "Pass ?fileId=.");
@@ -310,14 +364,31 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       throw new Error(
         "IMAGEKIT_WEBHOOK_SECRET is not set (pass webhook.secret or set the variable)",
       );
+    const toleranceSeconds = config.webhook.toleranceSeconds ?? 300;
     const event = await verifyWebhook(await request.text(), request.headers, secret, {
-      toleranceSeconds: config.webhook.toleranceSeconds ?? 300,
+      toleranceSeconds,
     });
-    const outcome = {
-      "upload.post-transform.success": "done",
-      "upload.post-transform.error": "failed",
-    } as const;
-    const settled = outcome[event.type as keyof typeof outcome];
+    // A replay of a delivered webhook (same id, within the window) is acknowledged, not run
+    // again. The id is signed in both schemes: the header in Standard Webhooks, the body in legacy.
+    const id = request.headers.get("webhook-id") ?? event.id;
+    const key = `upkit:webhook:${id}`;
+    if (!(await store.setIfAbsent(key, "1", 2 * toleranceSeconds * 1000))) {
+      return json({ received: true, duplicate: true });
+    }
+    try {
+      followProcessing(event);
+      await config.webhook.onWebhook(event, request);
+    } catch (error) {
+      // Not delivered after all: ImageKit's retry must be able to run it.
+      await store.delete(key);
+      throw error;
+    }
+    return json({ received: true });
+  }
+
+  /** Settles a post-transformation the browser may be polling `status` for. */
+  function followProcessing(event: WebhookEvent): void {
+    const settled = WEBHOOK_OUTCOMES.get(event.type);
     const { fileId } = (event.data ?? {}) as { fileId?: unknown };
     const step = (
       event.request as { transformation?: { type?: unknown; value?: unknown } } | undefined
@@ -332,11 +403,18 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
         settled,
       );
     }
-    await config.webhook.onWebhook(event, request);
-    return json({ received: true });
   }
 
-  async function route(request: Request): Promise<Response> {
+  type Action = (entry: Entry, request: Request, context: RequestContext) => Promise<Response>;
+  // Maps, not object literals: a name from the URL must never find `constructor` or `__proto__`.
+  const actions = new Map<string, [method: string, run: Action]>([
+    ["sign", ["POST", sign]],
+    ["complete", ["POST", complete]],
+    ["proxy", ["POST", proxy]],
+    ["status", ["GET", status]],
+  ]);
+
+  async function route(request: Request, context: RequestContext): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) {
       throw new UploadError("not-found", `Not an upload route: ${pathname}`);
@@ -358,28 +436,19 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       const [name, action] = parts as [string, string];
       const entry = profiles.get(name);
       if (!entry) throw new UploadError("not-found", `Unknown upload profile "${name}".`);
-      const actions: Record<
-        string,
-        [method: string, run: (entry: Entry, request: Request) => Promise<Response>]
-      > = {
-        sign: ["POST", sign],
-        complete: ["POST", complete],
-        proxy: ["POST", proxy],
-        status: ["GET", status],
-      };
-      const known = actions[action];
+      const known = actions.get(action);
       if (!known) throw new UploadError("not-found", `Unknown action "${action}".`);
       const [allowed, run] = known;
       if (method !== allowed)
         throw new UploadError("method-not-allowed", `Use ${allowed} for ${action}.`);
-      return run(entry, request);
+      return run(entry, request, context);
     }
     throw new UploadError("not-found", `Not an upload route: ${pathname}`);
   }
 
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, context: RequestContext = {}): Promise<Response> => {
     try {
-      return await route(request);
+      return await route(request, context);
     } catch (error) {
       if (error instanceof UploadError) {
         if (error.code === "internal-error") onError(error);
@@ -393,3 +462,9 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
   };
   return handler as UploadHandler<TProfiles>;
 }
+
+/** What a post-transformation webhook says of its step. */
+const WEBHOOK_OUTCOMES = new Map<string, "done" | "failed">([
+  ["upload.post-transform.success", "done"],
+  ["upload.post-transform.error", "failed"],
+]);

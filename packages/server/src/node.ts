@@ -7,7 +7,9 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
  * request body is streamed into the Web Request (never buffered), the response streamed back,
  * and a client that disconnects aborts the request's signal.
  */
-export function toNodeHandler(handler: (request: Request) => Promise<Response>) {
+export function toNodeHandler(
+  handler: (request: Request, context?: { clientAddress?: string }) => Promise<Response>,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const controller = new AbortController();
     res.on("close", () => {
@@ -29,7 +31,7 @@ export function toNodeHandler(handler: (request: Request) => Promise<Response>) 
         ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" }
         : {}),
     } as RequestInit);
-    const response = await handler(request);
+    const response = await handler(request, { clientAddress: req.socket.remoteAddress });
     res.statusCode = response.status;
     response.headers.forEach((value, name) => {
       res.setHeader(name, value);

@@ -31,8 +31,29 @@ export class RateLimiter {
   }
 }
 
-/** The client's address as proxies in front report it, for the default rate-limit key. */
-export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || "unknown";
+/** Whether `X-Forwarded-For` is to be believed: `true` for one proxy in front, or how many. */
+export type TrustProxy = boolean | number;
+
+/**
+ * The client's address, for the default rate-limit key. `X-Forwarded-For` is read only when the
+ * deployment says proxies write it (`trustProxy`), and then from the right: each proxy appends
+ * the address it saw, so the entry `trustProxy` places from the end is the one our own nearest
+ * proxy vouches for, and whatever the client wrote before it is ignored. Otherwise the
+ * adapter's socket address; with neither (a runtime that exposes no address), one shared key.
+ */
+export function clientAddress(
+  request: Request,
+  trustProxy: TrustProxy,
+  socketAddress: string | undefined,
+): string {
+  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : Math.max(0, trustProxy);
+  if (hops > 0) {
+    const chain = (request.headers.get("x-forwarded-for") ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const vouched = chain[Math.max(0, chain.length - hops)];
+    if (vouched) return vouched;
+  }
+  return socketAddress || "unknown";
 }

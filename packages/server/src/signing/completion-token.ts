@@ -1,13 +1,14 @@
 import { UploadError } from "@upkit/core";
 import { jwtVerify, SignJWT } from "jose";
 import type { ImageKitConfig } from "../imagekit/imagekit-config";
-import { hmacHex } from "./sign-upload";
+import type { UploadBinding } from "./bind-upload";
+import { hmacHex, hmacKey } from "./hmac";
 
 /** What the server decided for one direct upload, carried back by the browser to `complete`. */
 export interface CompletionClaims {
   profile: string;
-  /** The folder the file must be in, e.g. `/users/42/`. */
-  folder: string;
+  /** Which stored file this upload may complete (see `bindUpload`). */
+  binding: UploadBinding;
   /** The options' form fields, to check the stored file against (v1 cannot bind them). */
   fields: Record<string, string>;
   /** Hash of the browser's `input`, so `complete` runs with the input that was signed. */
@@ -15,14 +16,16 @@ export interface CompletionClaims {
   file: { name: string; size: number; type: string };
 }
 
+/** A completion token is accepted this long after the upload's own signature expired. */
+export const COMPLETION_GRACE_SECONDS = 24 * 3600;
+
 /**
  * The completion token is a JWT signed with a key derived from the private key (never the key
  * itself, so a completion token can never pass as an ImageKit upload token).
  */
-async function completionKey(config: ImageKitConfig): Promise<Uint8Array> {
-  return new TextEncoder().encode(
-    await hmacHex("SHA-256", config.privateKey, "upkit completion token v1"),
-  );
+async function completionKey(config: ImageKitConfig): Promise<CryptoKey> {
+  const derived = await hmacHex("SHA-256", config.privateKey, "upkit completion token v1");
+  return hmacKey(derived, "SHA-256");
 }
 
 export async function createCompletionToken(
@@ -35,7 +38,7 @@ export async function createCompletionToken(
   return new SignJWT({ upkit: claims })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds + 24 * 3600)
+    .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds + COMPLETION_GRACE_SECONDS)
     .sign(await completionKey(config));
 }
 
@@ -43,14 +46,15 @@ export async function readCompletionToken(
   config: ImageKitConfig,
   token: string,
   profile: string,
-): Promise<CompletionClaims> {
+): Promise<CompletionClaims & { issuedAt: number; expiresAt: number }> {
   try {
     const { payload } = await jwtVerify(token, await completionKey(config), {
       algorithms: ["HS256"],
+      requiredClaims: ["iat", "exp"],
     });
     const claims = (payload as { upkit?: CompletionClaims }).upkit;
-    if (!claims || claims.profile !== profile) throw new Error("profile");
-    return claims;
+    if (!claims?.binding?.id || claims.profile !== profile) throw new Error("claims");
+    return { ...claims, issuedAt: payload.iat as number, expiresAt: payload.exp as number };
   } catch {
     throw new UploadError("bad-request", "The completion token is invalid or expired.");
   }

@@ -1,5 +1,8 @@
+import { UploadError } from "@upkit/core";
 import { SignJWT } from "jose";
 import type { ImageKitConfig } from "../imagekit/imagekit-config";
+import { hmacHex, hmacKey } from "./hmac";
+import { randomInt } from "./random-id";
 
 export type SigningScheme = "v2" | "v1";
 
@@ -7,26 +10,6 @@ export interface SignedFields {
   uploadUrl: string;
   fields: Record<string, string>;
   expiresAt: number;
-}
-
-const encoder = new TextEncoder();
-
-async function hmacHex(
-  algorithm: "SHA-1" | "SHA-256",
-  key: string,
-  message: string,
-): Promise<string> {
-  const cryptoKey = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(key),
-    { name: "HMAC", hash: algorithm },
-    false,
-    ["sign"],
-  );
-  const signature = new Uint8Array(
-    await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message)),
-  );
-  return Array.from(signature, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /**
@@ -60,15 +43,40 @@ export async function signUpload(
   };
 }
 
-/** Tokens this process issued, until they expire: `token -> exp`. */
+/** ImageKit's longest v2 token: `exp - iat` at most an hour. */
+const MAX_TOKEN_SECONDS = 3600;
+/** How far below the configured lifetime `exp` may be drawn. */
+const EXP_SPREAD = 30;
+/** Draws before giving up with a 429: each draw finds a free token almost surely. */
+const ATTEMPTS = 8;
+
+/** Signatures of the tokens this process issued, until they expire (`-> exp`), oldest first. */
 const issued = new Map<string, number>();
+/** Bounds the registry's memory; past it the oldest go (a repeat is unlikely anyway). */
+const ISSUED_CAPACITY = 50_000;
+let sweptAt = 0;
+
+function remember(signature: string, expire: number, now: number): void {
+  if (now !== sweptAt) {
+    sweptAt = now;
+    for (const [key, exp] of issued) {
+      if (exp >= now) break;
+      issued.delete(key);
+    }
+  }
+  issued.set(signature, expire);
+  if (issued.size > ISSUED_CAPACITY) issued.delete(issued.keys().next().value as string);
+}
 
 /**
  * A v2 token is single use at ImageKit, and its claims are only the fields plus `iat` and `exp`
- * (ImageKit wants nothing else in it). Two files with the same name and options signed in the
- * same second (a batch of pasted "image.png"s) would get the same token, and the second upload
- * would be refused as a replay. So `iat` and `exp` are drawn a little apart, at random (which
- * also separates server instances), and never repeat a token this process issued.
+ * (ImageKit wants nothing else in it). Files the kit names carry a random id in `fileName`, so
+ * their tokens always differ; a profile's fixed name (same fields for every upload) does not. So
+ * `iat` is drawn at random over the whole window ImageKit allows (`exp - iat` up to an hour) and
+ * `exp` over the lifetime's last 30 seconds: some 100,000 distinct tokens a second for the same
+ * fields, which keeps instances apart without a shared registry. This process's own repeats are
+ * redrawn; after a few misses (thousands of identical files in a second) the answer is a 429 with
+ * `Retry-After`, never a wait.
  */
 async function signUniqueJwt(
   config: ImageKitConfig,
@@ -76,27 +84,26 @@ async function signUniqueJwt(
   now: number,
   expiresIn: number,
 ) {
-  for (const [token, exp] of issued) if (exp < now) issued.delete(token);
-  const spread = Math.min(30, expiresIn - 1);
-  for (;;) {
-    const iat = now - randomInt(31);
-    const expire = now + expiresIn - randomInt(spread + 1);
+  const key = await hmacKey(config.privateKey, "SHA-256");
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const expire = now + expiresIn - randomInt(Math.min(EXP_SPREAD, expiresIn - 1) + 1);
+    const earliest = expire - MAX_TOKEN_SECONDS;
+    const iat = earliest + randomInt(now - earliest + 1);
     const token = await new SignJWT(fields)
       .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: config.publicKey })
       .setIssuedAt(iat)
       .setExpirationTime(expire)
-      .sign(encoder.encode(config.privateKey));
-    if (!issued.has(token)) {
-      issued.set(token, expire);
+      .sign(key);
+    // The signature alone identifies the token, in a tenth of the memory.
+    const signature = token.slice(token.lastIndexOf(".") + 1);
+    if (!issued.has(signature)) {
+      remember(signature, expire, now);
       return { token, expire };
     }
   }
+  throw new UploadError(
+    "rate-limited",
+    "Too many identical uploads were signed at once; try again in a moment.",
+    { retryAfter: 1 },
+  );
 }
-
-function randomInt(below: number): number {
-  if (below <= 1) return 0;
-  const [value = 0] = crypto.getRandomValues(new Uint32Array(1));
-  return value % below;
-}
-
-export { hmacHex };
