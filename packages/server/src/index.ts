@@ -1,6 +1,7 @@
 export { UploadError } from "@upkit/core";
 export {
   createUploadHandler,
+  type RequestContext,
   type UploadHandler,
   type UploadHandlerConfig,
 } from "./create-upload-handler";
@@ -20,7 +21,10 @@ export {
   type ProfileInput,
   type RateLimit,
 } from "./profile";
+export type { TrustProxy } from "./rate-limiter";
 export type { SigningScheme } from "./signing/sign-upload";
+export { createMemoryStore, type MemoryStoreOptions } from "./state/memory-store";
+export type { StateStore } from "./state/state-store";
 export { verifyWebhook } from "./webhooks/verify-webhook";
 export {
   isKnownWebhookEvent,
