@@ -25,6 +25,7 @@ import { ProcessingTracker, stepKey } from "./processing-tracker";
 import type { AnyProfile, RateLimit } from "./profile";
 import { streamProxyUpload } from "./proxy/stream-proxy-upload";
 import { clientAddress, RateLimiter, type TrustProxy } from "./rate-limiter";
+import { acceptToChecks } from "./signing/accept-to-checks";
 import { bindUpload } from "./signing/bind-upload";
 import { createCompletionToken, hashInput, readCompletionToken } from "./signing/completion-token";
 import { type SigningScheme, signUpload } from "./signing/sign-upload";
@@ -112,6 +113,19 @@ function postTransformationSteps(fields: Record<string, string>): string[] {
   return (post ?? []).map(stepKey);
 }
 
+/**
+ * The restrictions as ImageKit `checks`. The size in whole kB rounded up, the documented unit
+ * form: never stricter than the profile's limit (whether ImageKit counts kB as 1000 or 1024
+ * bytes); `complete` checks the exact size. The type by the MIME ImageKit detects.
+ */
+function restrictionChecks(restrictions: PublicRestrictions): string | undefined {
+  const checks = [acceptToChecks(restrictions.accept)];
+  if (restrictions.maxFileSize !== undefined) {
+    checks.push(`"file.size" <= "${Math.ceil(restrictions.maxFileSize / 1000)}kb"`);
+  }
+  return checks.filter(Boolean).join(" AND ") || undefined;
+}
+
 // Generous: the engine makes two requests a file (sign, complete), and a user may drop a folder.
 const DEFAULT_RATE_LIMIT = { limit: 300, windowMs: 60_000 };
 
@@ -143,6 +157,7 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       if (!/^[A-Za-z0-9_-]+$/.test(name))
         throw new Error(`Invalid profile name "${name}": use letters, digits, _ and -`);
       const transports = profile.transports ?? ["direct"];
+      const restrictions = resolveRestrictions(profile.restrictions);
       const limit: RateLimit<unknown> | undefined =
         profile.rateLimit === false ? undefined : (profile.rateLimit ?? DEFAULT_RATE_LIMIT);
       return [
@@ -151,7 +166,8 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
           name,
           profile,
           transports,
-          restrictions: resolveRestrictions(profile.restrictions),
+          restrictions,
+          checks: restrictionChecks(restrictions),
           limiter: limit && new RateLimiter(limit.limit, limit.windowMs),
           rateKey: limit?.key,
         },
@@ -208,12 +224,10 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       );
     }
     const fields = toImageKitFields(parsed.data);
-    // ImageKit itself enforces the size limit on direct uploads, whatever the browser claims.
-    // In whole kB rounded up, the documented unit form: never stricter than the profile's limit
-    // (whether ImageKit counts kB as 1000 or 1024 bytes); `complete` checks the exact size.
-    if (entry.restrictions.maxFileSize !== undefined) {
-      const sizeCheck = `"file.size" <= "${Math.ceil(entry.restrictions.maxFileSize / 1000)}kb"`;
-      fields.checks = fields.checks ? `(${fields.checks}) AND ${sizeCheck}` : sizeCheck;
+    // ImageKit itself enforces the profile's limits on direct uploads, whatever the browser
+    // claims or skips: bound into the signed `checks` (v2; v1 cannot bind them, `complete` does).
+    if (entry.checks) {
+      fields.checks = fields.checks ? `(${fields.checks}) AND ${entry.checks}` : entry.checks;
     }
     return fields;
   }

@@ -6,12 +6,25 @@ export interface CheckSubject {
   request: { folder: string; fileName: string; tags: string[] };
 }
 
+type Keyword = "AND" | "OR" | "NOT" | "IN";
 type Token =
-  | { kind: "string"; value: string }
-  | { kind: "word"; value: string }
+  | { kind: "quoted"; value: string }
+  | { kind: "bare"; value: string }
+  | { kind: "keyword"; value: Keyword }
   | { kind: "op"; value: string };
 
 const syntaxError = () => new ImageKitError(400, MESSAGES.checksSyntax);
+
+const KEYWORDS = new Set<string>(["AND", "OR", "NOT", "IN"]);
+
+/** A bare (unquoted) value is a plain number (`2000`) or a word (`image`, `hevc`); not `1mb`. */
+function bareToken(source: string): Token {
+  const upper = source.toUpperCase();
+  if (KEYWORDS.has(upper)) return { kind: "keyword", value: upper as Keyword };
+  if (/^\d+(\.\d+)?$/.test(source) || /^[A-Za-z][\w.-]*$/.test(source))
+    return { kind: "bare", value: source };
+  throw syntaxError();
+}
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -23,21 +36,20 @@ function tokenize(source: string): Token[] {
     } else if (char === '"' || char === "'") {
       const end = source.indexOf(char, i + 1);
       if (end === -1) throw syntaxError();
-      tokens.push({ kind: "string", value: source.slice(i + 1, end) });
+      tokens.push({ kind: "quoted", value: source.slice(i + 1, end) });
       i = end + 1;
-    } else if (/[<>!=]/.test(char)) {
-      const two = source.slice(i, i + 2);
-      const op = ["<=", ">=", "!="].includes(two) ? two : char;
-      if (op === "!") throw syntaxError();
+    } else if (char === "<" || char === ">") {
+      const op = source[i + 1] === "=" ? `${char}=` : char;
       tokens.push({ kind: "op", value: op });
       i += op.length;
-    } else if (/[:()[\],]/.test(char)) {
+    } else if (/[=:()[\],]/.test(char)) {
       tokens.push({ kind: "op", value: char });
       i++;
     } else {
-      const word = /^[A-Za-z]+/.exec(source.slice(i))?.[0];
+      // Anything else (`!=`, `&&`, `*`) is not in the documented language.
+      const word = /^[\w.-]+/.exec(source.slice(i))?.[0];
       if (!word) throw syntaxError();
-      tokens.push({ kind: "word", value: word.toUpperCase() });
+      tokens.push(bareToken(word));
       i += word.length;
     }
   }
@@ -46,67 +58,108 @@ function tokenize(source: string): Token[] {
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
-function toNumber(value: string): number | undefined {
+function toNumber(value: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
-  if (!match) return undefined;
+  if (!match) throw syntaxError();
   return Number(match[1]) * (SIZE_UNITS[(match[2] ?? "b").toLowerCase()] ?? 1);
 }
 
-function variable(name: string, subject: CheckSubject): string | number | string[] | undefined {
-  switch (name) {
-    case "file.size":
-      return subject.file.size;
-    case "file.mime":
-      return subject.file.mime;
-    case "file.width":
-      return subject.file.width;
-    case "file.height":
-      return subject.file.height;
-    case "request.folder":
-      return subject.request.folder;
-    case "request.fileName":
-      return subject.request.fileName;
-    case "request.tags":
-      return subject.request.tags;
-    default:
-      throw syntaxError();
-  }
+const NUMBER_OPS = ["=", "<", "<=", ">", ">="];
+const STRING_OPS = ["=", "NOT =", ":", "IN", "NOT IN"];
+
+type Variable = { ops: string[] } & (
+  | { type: "number"; read: (s: CheckSubject) => number | undefined }
+  | { type: "list"; read: (s: CheckSubject) => string[] }
+  | {
+      type: "string";
+      read: (s: CheckSubject) => string;
+      /** The form a value takes to compare with `=` / `IN` (`read` gives the subject's). */
+      equalForm?: (value: string) => string;
+      /** The form a value takes as the prefix of `:`. */
+      prefixForm?: (value: string) => string;
+    }
+);
+
+/** `/a/b/` for `a/b`, `/a/b` or `a/b/` (`/` for the root): a check may write either. */
+const folderForm = (value: string) => {
+  const inner = value.replace(/^\/+|\/+$/g, "");
+  return inner ? `/${inner}/` : "/";
+};
+
+/**
+ * The documented fields the emulator knows the value of, with their documented operators (the
+ * "Upload API checks" table). Other documented fields (`request.isPrivateFile`,
+ * `mediaMetadata.duration`, custom metadata...) are answered as a syntax error.
+ */
+const VARIABLES: Record<string, Variable> = {
+  "file.size": { type: "number", ops: NUMBER_OPS, read: (s) => s.file.size },
+  "file.mime": { type: "string", ops: STRING_OPS, read: (s) => s.file.mime },
+  "mediaMetadata.width": { type: "number", ops: NUMBER_OPS, read: (s) => s.file.width },
+  "mediaMetadata.height": { type: "number", ops: NUMBER_OPS, read: (s) => s.file.height },
+  "request.fileName": { type: "string", ops: STRING_OPS, read: (s) => s.request.fileName },
+  "request.folder": {
+    type: "string",
+    ops: STRING_OPS,
+    read: (s) => folderForm(s.request.folder),
+    equalForm: folderForm,
+    prefixForm: (value) => `/${value.replace(/^\/+/, "")}`,
+  },
+  "request.tags": { type: "list", ops: ["IN", "NOT IN"], read: (s) => s.request.tags },
+};
+
+function compareNumber(left: number | undefined, op: string, operand: string): boolean {
+  const right = toNumber(operand);
+  if (left === undefined) return false;
+  if (op === "=") return left === right;
+  if (op === "<") return left < right;
+  if (op === "<=") return left <= right;
+  if (op === ">") return left > right;
+  return left >= right;
 }
 
-const trimSlashes = (value: string) => value.replace(/^\/+|\/+$/g, "");
+/**
+ * One comparison. `:` is "starts with", as documented (`"file.mime" : image` holds for every
+ * `image/...`); strings compare without regard to case; `IN [...]` holds when the value (for
+ * `request.tags`: any tag) is one of the list.
+ */
+function compare(variable: Variable, subject: CheckSubject, op: string, operand: string[]) {
+  const lower = (value: string) => value.toLowerCase();
+  if (variable.type === "number")
+    return compareNumber(variable.read(subject), op, operand[0] ?? "");
+  if (variable.type === "list") {
+    const tags = variable.read(subject).map(lower);
+    const any = operand.some((value) => tags.includes(lower(value)));
+    return op === "IN" ? any : !any;
+  }
+  const left = lower(variable.read(subject));
+  if (op === ":") {
+    const prefix = variable.prefixForm?.(operand[0] ?? "") ?? operand[0] ?? "";
+    return left.startsWith(lower(prefix));
+  }
+  const form = variable.equalForm ?? ((value: string) => value);
+  const equal = operand.some((value) => left === lower(form(value)));
+  return op === "=" || op === "IN" ? equal : !equal;
+}
 
-function compare(left: string | number | string[] | undefined, op: string, right: string): boolean {
-  if (left === undefined) return false;
-  if (Array.isArray(left)) {
-    if (op === ":" || op === "=") return left.includes(right);
-    if (op === "!=") return !left.includes(right);
-    throw syntaxError();
+/** The operator after a field: `=`, `NOT =`, `:`, `<`, `<=`, `>`, `>=`, `IN` or `NOT IN`. */
+function readOperator(take: () => Token): string {
+  const token = take();
+  if (token.kind === "op" && ["=", ":", "<", "<=", ">", ">="].includes(token.value))
+    return token.value;
+  if (token.kind === "keyword" && token.value === "IN") return "IN";
+  if (token.kind === "keyword" && token.value === "NOT") {
+    const next = take();
+    if (next.kind === "op" && next.value === "=") return "NOT =";
+    if (next.kind === "keyword" && next.value === "IN") return "NOT IN";
   }
-  if (typeof left === "number") {
-    const value = toNumber(right);
-    if (value === undefined) throw syntaxError();
-    return (
-      {
-        "<": left < value,
-        "<=": left <= value,
-        ">": left > value,
-        ">=": left >= value,
-        "=": left === value,
-        ":": left === value,
-        "!=": left !== value,
-      }[op] ?? false
-    );
-  }
-  const equal = trimSlashes(left).toLowerCase() === trimSlashes(right).toLowerCase();
-  if (op === ":" || op === "=") return equal;
-  if (op === "!=") return !equal;
   throw syntaxError();
 }
 
 /**
- * ImageKit's `checks`: quoted operands, e.g. `"file.size" < "1mb"` or `'request.folder' :
- * 'marketing/'`, combined with AND, OR, NOT, parentheses and `IN [...]`. Unquoted operands are
- * a syntax error, as documented. Throws the documented 400s for bad syntax and failed checks.
+ * ImageKit's `checks`: comparisons of a quoted field with a value, e.g. `"file.size" < "1mb"`,
+ * `'request.folder' : 'marketing/'` or `"file.mime" : image`, joined with AND and OR and grouped
+ * with parentheses. An unquoted field is a syntax error, as documented. Throws the documented
+ * 400s for bad syntax and for failed checks.
  */
 export function evaluateChecks(source: string, subject: CheckSubject): void {
   const tokens = tokenize(source);
@@ -117,63 +170,59 @@ export function evaluateChecks(source: string, subject: CheckSubject): void {
     if (!token) throw syntaxError();
     return token;
   };
+  const isOp = (value: string) => peek()?.kind === "op" && peek()?.value === value;
+  const isKeyword = (value: string) => peek()?.kind === "keyword" && peek()?.value === value;
   const expectOp = (value: string) => {
-    const token = take();
-    if (token.kind !== "op" || token.value !== value) throw syntaxError();
+    if (!isOp(value)) throw syntaxError();
+    take();
   };
-  const operand = () => {
+  const value = () => {
     const token = take();
-    if (token.kind !== "string") throw syntaxError();
+    if (token.kind !== "quoted" && token.kind !== "bare") throw syntaxError();
     return token.value;
+  };
+  const list = () => {
+    expectOp("[");
+    const values = [value()];
+    while (isOp(",")) {
+      take();
+      values.push(value());
+    }
+    expectOp("]");
+    return values;
   };
 
   const comparison = (): boolean => {
-    const name = operand();
-    const left = variable(name, subject);
-    const next = take();
-    if (next.kind === "word" && next.value === "IN") {
-      expectOp("[");
-      const values = [operand()];
-      while (peek()?.kind === "op" && peek()?.value === ",") {
-        take();
-        values.push(operand());
-      }
-      expectOp("]");
-      return values.some((value) => compare(left, ":", value));
-    }
-    if (next.kind !== "op" || !["<", "<=", ">", ">=", "=", "!=", ":"].includes(next.value))
-      throw syntaxError();
-    return compare(left, next.value, operand());
+    const field = take();
+    const variable = field.kind === "quoted" ? VARIABLES[field.value] : undefined;
+    if (!variable) throw syntaxError();
+    const op = readOperator(take);
+    if (!variable.ops.includes(op)) throw syntaxError();
+    return compare(variable, subject, op, op.endsWith("IN") ? list() : [value()]);
   };
-  const unary = (): boolean => {
-    const token = peek();
-    if (token?.kind === "word" && token.value === "NOT") {
-      take();
-      return !unary();
-    }
-    if (token?.kind === "op" && token.value === "(") {
-      take();
-      const value = or();
-      expectOp(")");
-      return value;
-    }
-    return comparison();
+  const primary = (): boolean => {
+    if (!isOp("(")) return comparison();
+    take();
+    const result = or();
+    expectOp(")");
+    return result;
   };
+  // Every operand is evaluated (no short cut), so a syntax error anywhere is always reported.
   const and = (): boolean => {
-    let value = unary();
-    while (peek()?.kind === "word" && peek()?.value === "AND") {
+    let result = primary();
+    while (isKeyword("AND")) {
       take();
-      value = unary() && value;
+      result = primary() && result;
     }
-    return value;
+    return result;
   };
   const or = (): boolean => {
-    let value = and();
-    while (peek()?.kind === "word" && peek()?.value === "OR") {
+    let result = and();
+    while (isKeyword("OR")) {
       take();
-      value = and() || value;
+      result = and() || result;
     }
-    return value;
+    return result;
   };
 
   const passed = or();
