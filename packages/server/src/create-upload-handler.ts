@@ -16,6 +16,7 @@ import {
   uploadOptionsSchema,
 } from "@upkit/core";
 import { createCompletionRecord } from "./completion-record";
+import { readBodyText } from "./http/read-body-text";
 import { readJsonBody } from "./http/read-json-body";
 import { errorResponse, json } from "./http/responses";
 import { createImageKitClient } from "./imagekit/create-imagekit-client";
@@ -379,9 +380,14 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
         "IMAGEKIT_WEBHOOK_SECRET is not set (pass webhook.secret or set the variable)",
       );
     const toleranceSeconds = config.webhook.toleranceSeconds ?? 300;
-    const event = await verifyWebhook(await request.text(), request.headers, secret, {
-      toleranceSeconds,
-    });
+    const event = await verifyWebhook(
+      await readBodyText(request, WEBHOOK_LIMIT),
+      request.headers,
+      secret,
+      {
+        toleranceSeconds,
+      },
+    );
     // A replay of a delivered webhook (same id, within the window) is acknowledged, not run
     // again. The id is signed in both schemes: the header in Standard Webhooks, the body in legacy.
     const id = request.headers.get("webhook-id") ?? event.id;
@@ -476,6 +482,9 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
   };
   return handler as UploadHandler<TProfiles>;
 }
+
+/** ImageKit's webhooks carry one event (a file object at most): far below this. */
+const WEBHOOK_LIMIT = 1024 * 1024;
 
 /** What a post-transformation webhook says of its step. */
 const WEBHOOK_OUTCOMES = new Map<string, "done" | "failed">([

@@ -1,45 +1,73 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { UploadError } from "@upkit/core";
+import { errorResponse } from "./http/responses";
+
+type Handler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
 
 /**
  * The node:http / Express adapter: `app.all("/api/upload/*", toNodeHandler(uploads))`. The
  * request body is streamed into the Web Request (never buffered), the response streamed back,
- * and a client that disconnects aborts the request's signal.
+ * and a client that disconnects aborts the request's signal. The socket's address reaches the
+ * handler (the default rate-limit key). It never rejects: a request it cannot make sense of is a
+ * 400, and a handler that throws a 500, so one request cannot take the server down.
  */
-export function toNodeHandler(
-  handler: (request: Request, context?: { clientAddress?: string }) => Promise<Response>,
-) {
+export function toNodeHandler(handler: Handler) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const controller = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    const host = req.headers.host ?? "localhost";
-    const protocol = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+    let response: Response;
+    try {
+      const request = toWebRequest(req, res);
+      try {
+        response = await handler(request, { clientAddress: req.socket.remoteAddress });
+      } catch {
+        response = errorResponse(new UploadError("internal-error", "Something went wrong."));
+      }
+    } catch {
+      response = errorResponse(new UploadError("bad-request", "The request is malformed."));
     }
-    const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const request = new Request(`${protocol}://${host}${req.url ?? "/"}`, {
-      method: req.method,
-      headers,
-      signal: controller.signal,
-      ...(hasBody
-        ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" }
-        : {}),
-    } as RequestInit);
-    const response = await handler(request, { clientAddress: req.socket.remoteAddress });
-    res.statusCode = response.status;
-    response.headers.forEach((value, name) => {
-      res.setHeader(name, value);
-    });
-    if (!response.body) {
-      res.end();
-      return;
-    }
-    Readable.fromWeb(response.body as NodeReadableStream).pipe(res);
+    send(response, res);
   };
+}
+
+function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(requestUrl(req), {
+    method: req.method,
+    headers,
+    signal: controller.signal,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+/**
+ * The path comes from the request line alone: a Host header carrying a path
+ * (`host/other/route?`) cannot change the route, and one that is no host at all (`a b`) throws,
+ * which answers 400.
+ */
+function requestUrl(req: IncomingMessage): URL {
+  const protocol = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
+  const origin = new URL(`${protocol}://${req.headers.host ?? "localhost"}`).origin;
+  return new URL(req.url ?? "/", origin);
+}
+
+function send(response: Response, res: ServerResponse): void {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    res.setHeader(name, value);
+  });
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  Readable.fromWeb(response.body as NodeReadableStream).pipe(res);
 }

@@ -1,4 +1,5 @@
 import { UploadError } from "@upkit/core";
+import { readBodyText } from "./read-body-text";
 
 const LIMIT = 256 * 1024;
 
@@ -8,8 +9,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   if (!type.toLowerCase().includes("application/json")) {
     throw new UploadError("bad-request", "Expected a JSON body (content-type: application/json).");
   }
-  const text = await request.text();
-  if (text.length > LIMIT) throw new UploadError("bad-request", "The request body is too large.");
+  const text = await readBodyText(request, LIMIT);
   try {
     return JSON.parse(text);
   } catch {

@@ -177,7 +177,8 @@ describe.each(["v2", "v1"] as const)("signed with %s", (scheme) => {
 it("v1: a file tampered by its own uploader is refused and deleted", async () => {
   const handler = makeHandler("v1");
   // v1 signs only token + expire: the browser can change any field, folder and tags included.
-  for (const tamper of [{ folder: "/users/victim" }, { tags: "avatar,admin" }]) {
+  const tampers: Record<string, string>[] = [{ folder: "/users/victim" }, { tags: "avatar,admin" }];
+  for (const tamper of tampers) {
     const signed = await sign(handler, "avatar", "u4");
     const uploaded = await directUpload(signed, png(), "me.png", tamper);
     expect(uploaded.status).toBe(200);
