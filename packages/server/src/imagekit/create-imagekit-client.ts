@@ -63,17 +63,12 @@ export function createImageKitClient(
   const redact = createRedactor([config.privateKey, credentials, authorization]);
 
   async function attempt(call: Call, signal: AbortSignal | undefined): Promise<unknown> {
-    // An idle timeout, not a total one: each chunk of the body that goes out restarts it, so a
-    // 300 MB proxy upload from a slow browser is not cut off, while a stalled ImageKit still is.
-    const idle = new AbortController();
-    let timer = setTimeout(() => idle.abort(), timeoutMs);
-    const touch = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => idle.abort(), timeoutMs);
-    };
-    const timeout = idle.signal;
-    const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const multipart = call.body?.();
+    // The connection is reset before fetch is aborted: fetch closes it gracefully, and that close
+    // queues behind the unsent body, which an ImageKit that stopped reading never takes.
+    const connection = multipart && watchConnection(multipart.contentType);
+    const guard = attemptGuard(signal, timeoutMs, () => connection?.reset());
+    const touch = guard.touch;
     let sourceError: unknown;
     // Tells a failure to read the caller's file apart from a failure to reach ImageKit.
     const body =
@@ -90,7 +85,7 @@ export function createImageKitClient(
     const init = {
       method: call.method,
       headers,
-      signal: attemptSignal,
+      signal: guard.signal,
       // undici follows redirects by keeping a copy of the whole body to send again: for a
       // 300 MB upload that is 300 MB of memory. ImageKit does not redirect API calls.
       redirect: "error",
@@ -109,12 +104,13 @@ export function createImageKitClient(
       response = await fetchImpl(call.url, init);
       text = await response.text();
     } catch (error) {
-      clearTimeout(timer);
+      guard.done();
+      connection?.release();
       // undici does not cancel a stream body it gave up on: release the caller's file here.
       body?.cancel(error);
       // Neither the error nor `init` may leave this function: both can hold the Authorization.
       if (signal?.aborted) throw abortedError();
-      if (timeout.aborted)
+      if (guard.timedOut())
         throw new UploadError("upstream-timeout", `ImageKit was silent for ${timeoutMs} ms`);
       if (sourceError !== undefined) {
         // The caller's own verdict (the proxy errors its stream to make ImageKit drop the file).
@@ -136,7 +132,9 @@ export function createImageKitClient(
         { cause: redact.cause(error) },
       );
     }
-    clearTimeout(timer);
+    guard.done();
+    // Answered: the connection may serve other requests now, it is never reset after this.
+    connection?.release();
     // An early answer (a 4xx before the whole file was sent) leaves the rest unread: release it.
     body?.cancel(undefined);
     const parsed = redact.json(parseJson(text));
@@ -314,6 +312,96 @@ function describe(error: unknown): string {
   if (!(cause instanceof Error)) return error.message;
   const code = (cause as { code?: unknown }).code;
   return `${error.message} (${typeof code === "string" ? `${code}: ` : ""}${cause.message})`;
+}
+
+/**
+ * The signal of one attempt: aborted when the caller's `signal` is, or after `timeoutMs` without
+ * progress. An idle timeout, not a total one: each `touch` (a chunk of the body going out)
+ * restarts it, so a 300 MB proxy upload from a slow browser is not cut off, while a stalled
+ * ImageKit still is. `beforeAbort` runs first, while fetch still holds the connection.
+ */
+function attemptGuard(
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  beforeAbort: () => void,
+): { signal: AbortSignal; touch(): void; timedOut(): boolean; done(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const abort = () => {
+    beforeAbort();
+    controller.abort();
+  };
+  const expire = () => {
+    timedOut = true;
+    abort();
+  };
+  let timer = setTimeout(expire, timeoutMs);
+  if (signal?.aborted) abort();
+  else signal?.addEventListener("abort", abort, { once: true });
+  return {
+    signal: controller.signal,
+    touch() {
+      clearTimeout(timer);
+      timer = setTimeout(expire, timeoutMs);
+    },
+    timedOut: () => timedOut,
+    done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+    },
+  };
+}
+
+/** What undici publishes on `undici:client:sendHeaders` (Node's fetch is undici). */
+interface SendHeadersMessage {
+  headers?: unknown;
+  socket?: { destroyed?: boolean; resetAndDestroy?: () => unknown };
+}
+
+const SEND_HEADERS = "undici:client:sendHeaders";
+
+/**
+ * The connection fetch sends a request on, found through undici's documented diagnostics channel
+ * by a header value unique to the request (the multipart boundary), so it can be reset (RST)
+ * rather than closed: a graceful close waits behind the unsent body in the socket's buffers,
+ * where a peer that stopped reading never sees it, and that peer would hold the connection (and
+ * the partial upload) until its own timeout. A reset reaches it at once.
+ *
+ * Does nothing where there is no such channel (another fetch, another runtime), and for TLS
+ * sockets, which Node cannot reset (nodejs/node#49484): fetch's own close is all there is then.
+ * `release` once the answer is in: the connection goes back to the pool and is never reset.
+ */
+function watchConnection(marker: string): { reset(): void; release(): void } {
+  const channels = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.("node:diagnostics_channel") as
+    | typeof import("node:diagnostics_channel")
+    | undefined;
+  let socket: SendHeadersMessage["socket"];
+  const onSend = (message: unknown) => {
+    const sent = message as SendHeadersMessage;
+    if (!String(sent.headers).includes(marker)) return;
+    socket = sent.socket;
+    channels?.unsubscribe(SEND_HEADERS, onSend);
+  };
+  channels?.subscribe(SEND_HEADERS, onSend);
+  const release = () => {
+    channels?.unsubscribe(SEND_HEADERS, onSend);
+    socket = undefined;
+  };
+  return {
+    release,
+    reset() {
+      const target = socket;
+      release();
+      if (!target || target.destroyed) return;
+      try {
+        target.resetAndDestroy?.();
+      } catch {
+        // A TLS socket (ERR_INVALID_HANDLE_TYPE): fetch closes it as it can.
+      }
+    },
+  };
 }
 
 /**

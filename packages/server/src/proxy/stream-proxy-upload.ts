@@ -9,6 +9,8 @@ import {
 } from "@upkit/core";
 import { fileTypeFromBuffer } from "file-type";
 import type { ImageKitClient } from "../imagekit/imagekit-client-types";
+import { nameForType } from "../naming/name-for-type";
+import { EXTENSION_ALIASES, MIME_ALIASES } from "../naming/type-aliases";
 
 export interface ProxyUploadArgs {
   /** `multipart/form-data`: text fields first (e.g. `input` JSON, `size`), then ONE part named `file`. */
@@ -17,9 +19,10 @@ export interface ProxyUploadArgs {
   client: ImageKitClient;
   /**
    * Called once the file's first bytes passed the type check (the fields before it are known),
-   * with the type read from those bytes: validates and returns the ImageKit form fields
-   * (strings; includes `fileName`). Throws an UploadError to refuse: then nothing is sent
-   * upstream.
+   * with the type read from those bytes and the name given that type's extension
+   * ({@link storedNameFor}): validates and returns the ImageKit form fields (strings; includes
+   * `fileName`, which gets the same correction). Throws an UploadError to refuse: then nothing is
+   * sent upstream.
    */
   prepare(context: {
     fields: Record<string, string>;
@@ -49,7 +52,9 @@ const LIMITS = {
  *
  * 1. Fields before the `file` part are collected (capped).
  * 2. The first {@link SNIFF_BYTES} bytes are sniffed ({@link checkFileContent}); a wrong type is
- *    refused before any byte goes upstream. Then `prepare` runs, with the real type.
+ *    refused before any byte goes upstream. Then `prepare` runs, with the real type and a name
+ *    whose extension agrees with it (`invoice.exe` holding a PDF becomes `invoice.pdf`); the name
+ *    sent upstream gets the same correction, whatever the profile chose.
  * 3. The rest streams through a counting guard: past `maxFileSize` the upstream request is aborted
  *    at once ("file-too-large", without waiting for the rest of the body).
  * 4. The upstream body is closed only once the whole request body has been read and verified:
@@ -137,8 +142,15 @@ export async function streamProxyUpload(args: ProxyUploadArgs): Promise<UploadRe
     );
     reader.cancel().catch(() => {});
   };
-  const signals = [request.signal, args.signal].filter((s): s is AbortSignal => s !== undefined);
-  for (const signal of signals) {
+  // `watched` keeps the Request reachable for as long as its signal is watched: undici's Request
+  // is the only strong holder of the controller behind `request.signal` (the framework's signal
+  // reaches it through a WeakRef), so a Request collected mid-upload would never report the
+  // disconnect, and the upstream request would run on until ImageKit's answer or the timeout.
+  const watched = {
+    request,
+    signals: [request.signal, args.signal].filter((s): s is AbortSignal => s !== undefined),
+  };
+  for (const signal of watched.signals) {
     if (signal.aborted) clientGone();
     else signal.addEventListener("abort", clientGone, { once: true });
   }
@@ -281,15 +293,20 @@ export async function streamProxyUpload(args: ProxyUploadArgs): Promise<UploadRe
       sniffed && !fitsContainer(sniffed.mime, baseType(declaredType), extensionOf(fileName))
         ? sniffed.mime
         : declaredType || "application/octet-stream";
-    const uploadFields = await prepare({
+    const storedName = (name: string) => storedNameFor(name, contentType, sniffed);
+    const prepared = await prepare({
       fields: { ...fields },
       file: {
-        name: fileName,
+        name: storedName(fileName),
         type: contentType,
         ...(declaredSize === undefined ? {} : { size: declaredSize }),
       },
     });
     if (failure !== undefined) throw failure;
+    // Whatever name the profile chose, the stored one must agree with the content as well.
+    const upstreamName = storedName(prepared.fileName ?? fileName);
+    const uploadFields =
+      prepared.fileName === undefined ? prepared : { ...prepared, fileName: upstreamName };
 
     // Resolves once the whole body is read and checked; rejects with the first failure.
     const verified = async () => {
@@ -304,10 +321,7 @@ export async function streamProxyUpload(args: ProxyUploadArgs): Promise<UploadRe
       const rejection = checkFileContent(restrictions, { ...content, size: fileBytes });
       if (rejection) throw rejectionError(rejection, sniffed);
     };
-    const source = {
-      fileName: uploadFields.fileName ?? fileName,
-      contentType,
-    };
+    const source = { fileName: upstreamName, contentType };
     const send = async (body: Blob | ReadableStream<Uint8Array>) => {
       try {
         return await client.upload(uploadFields, { ...source, body }, { signal: stop.signal });
@@ -428,7 +442,7 @@ export async function streamProxyUpload(args: ProxyUploadArgs): Promise<UploadRe
   pump()
     .catch(fail)
     .finally(() => {
-      for (const signal of signals) signal.removeEventListener("abort", clientGone);
+      for (const signal of watched.signals) signal.removeEventListener("abort", clientGone);
     });
 
   return outcome;
@@ -517,53 +531,6 @@ export function checkFileContent(
   };
 }
 
-/** Other names browsers and servers give the types file-type reports. */
-const MIME_ALIASES: Record<string, string[]> = {
-  "image/jpeg": ["image/jpg", "image/pjpeg"],
-  "image/apng": ["image/png"],
-  "image/x-icon": ["image/vnd.microsoft.icon"],
-  "image/heic": ["image/heif"],
-  "image/heif": ["image/heic"],
-  "video/vnd.avi": ["video/avi", "video/x-msvideo"],
-  "video/matroska": ["video/x-matroska", "audio/x-matroska"],
-  // Audio-only files in these containers are detected as the video type.
-  "video/webm": ["audio/webm"],
-  "video/mp4": ["audio/mp4"],
-  "video/ogg": ["audio/ogg", "application/ogg"],
-  "audio/ogg": ["application/ogg"],
-  "video/x-m4v": ["video/mp4"],
-  "audio/x-m4a": ["audio/mp4", "audio/m4a"],
-  "audio/wav": ["audio/x-wav", "audio/wave", "audio/vnd.wave"],
-  "audio/aiff": ["audio/x-aiff"],
-  "audio/flac": ["audio/x-flac"],
-  "audio/mpeg": ["audio/mp3"],
-  "application/zip": ["application/x-zip-compressed"],
-  "application/gzip": ["application/x-gzip"],
-  "application/x-rar-compressed": ["application/vnd.rar"],
-};
-
-/** Other extensions of the formats file-type reports (it names one per format). */
-const EXTENSION_ALIASES: Record<string, string[]> = {
-  jpg: ["jpeg", "jpe", "jfif", "jif", "pjpeg", "pjp"],
-  apng: ["png"],
-  tif: ["tiff"],
-  heic: ["heif"],
-  heif: ["heic"],
-  mid: ["midi"],
-  mpg: ["mpeg", "mpe"],
-  mov: ["qt"],
-  mp4: ["m4v", "m4a"],
-  m4v: ["mp4"],
-  m4a: ["mp4"],
-  mkv: ["mka", "mk3d"],
-  aif: ["aiff", "aifc"],
-  ogg: ["oga", "ogv"],
-  oga: ["ogg"],
-  ogv: ["ogg"],
-  opus: ["ogg"],
-  gz: ["tgz"],
-};
-
 /** Containers whose specific kind may lie beyond the sniffed bytes, and what lives in them. */
 const CONTAINERS: Record<string, { extensions: string[]; types: RegExp }> = {
   "application/zip": {
@@ -590,6 +557,21 @@ function fitsContainer(sniffedType: string, declaredType: string, extension: str
   const container = CONTAINERS[sniffedType];
   if (!container) return false;
   return container.types.test(declaredType) || container.extensions.includes(extension.slice(1));
+}
+
+/**
+ * The name a file is stored under: `name` with the extension of `contentType` (what the bytes
+ * are, or the declared type when they have no signature), so that no CDN or browser takes a PDF
+ * named `page.html` for a page. A name that fits the sniffed container is kept: a .docx whose
+ * first bytes read as plain zip stays .docx.
+ */
+function storedNameFor(
+  name: string,
+  contentType: string,
+  sniffed: SniffedType | undefined,
+): string {
+  if (sniffed && fitsContainer(sniffed.mime, "", extensionOf(name))) return name;
+  return nameForType(name, contentType);
 }
 
 /**

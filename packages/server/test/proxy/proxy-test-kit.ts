@@ -230,7 +230,7 @@ export interface Probe {
 }
 
 /** The real client, watched: which uploads started, and how many file bytes each read. */
-export function probeClient(emulator: TestEmulator): Probe {
+export function probeClient(emulator: Pick<TestEmulator, "imagekit">): Probe {
   const real = createImageKitClient(emulator.imagekit);
   const probe: Probe = {
     uploads: [],
@@ -272,7 +272,7 @@ export interface RunOptions {
 
 /** streamProxyUpload with a probe client and a prepare that files everything under `folder`. */
 export function runProxy(
-  emulator: TestEmulator,
+  emulator: Pick<TestEmulator, "imagekit">,
   request: Request,
   options: RunOptions = {},
 ): { probe: Probe; result: Promise<UploadResult> } {

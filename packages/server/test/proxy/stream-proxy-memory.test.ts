@@ -1,12 +1,11 @@
 /**
  * Streaming memory: 256 MiB go through streamProxyUpload to the emulator, generated in 64 KiB
- * chunks, never one buffer. The emulator runs in this same process and streams too, so the bound
- * on RSS growth covers the whole path: request body → parser → guard → ImageKit client → emulator.
- * The growth is a constant (GC headroom, socket and parser buffers), not a share of the file:
- * measured ~35 MiB for 32 MiB, ~40-48 MiB for 256 MiB, ~38 MiB for 600 MiB.
+ * chunks, never one buffer. The emulator runs in its own process: the bound on RSS growth is the
+ * proxy's alone (request body → parser → guard → ImageKit client), not the emulator's buffers,
+ * whose garbage-collection timing made the figure swing by tens of MiB from run to run.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startEmulator, type TestEmulator } from "../support/emulator";
+import { type EmulatorProcess, startEmulatorProcess } from "../support/emulator-process";
 import {
   generatedFile,
   MiB,
@@ -19,10 +18,10 @@ import {
 const SIZE = 256 * MiB;
 const MAX_RSS_GROWTH = 64 * MiB;
 
-let emulator: TestEmulator;
+let emulator: EmulatorProcess;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ maxFileSize: 300 * MiB });
+  emulator = await startEmulatorProcess({ "max-file-size": String(300 * MiB) });
 });
 afterAll(() => emulator.dispose());
 

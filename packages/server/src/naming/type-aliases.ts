@@ -1,0 +1,46 @@
+/** Other names browsers and servers give the types file-type reports. */
+export const MIME_ALIASES: Record<string, string[]> = {
+  "image/jpeg": ["image/jpg", "image/pjpeg"],
+  "image/apng": ["image/png"],
+  "image/x-icon": ["image/vnd.microsoft.icon"],
+  "image/heic": ["image/heif"],
+  "image/heif": ["image/heic"],
+  "video/vnd.avi": ["video/avi", "video/x-msvideo"],
+  "video/matroska": ["video/x-matroska", "audio/x-matroska"],
+  // Audio-only files in these containers are detected as the video type.
+  "video/webm": ["audio/webm"],
+  "video/mp4": ["audio/mp4"],
+  "video/ogg": ["audio/ogg", "application/ogg"],
+  "audio/ogg": ["application/ogg"],
+  "video/x-m4v": ["video/mp4"],
+  "audio/x-m4a": ["audio/mp4", "audio/m4a"],
+  "audio/wav": ["audio/x-wav", "audio/wave", "audio/vnd.wave"],
+  "audio/aiff": ["audio/x-aiff"],
+  "audio/flac": ["audio/x-flac"],
+  "audio/mpeg": ["audio/mp3"],
+  "application/zip": ["application/x-zip-compressed"],
+  "application/gzip": ["application/x-gzip"],
+  "application/x-rar-compressed": ["application/vnd.rar"],
+};
+
+/** Other extensions of the formats file-type reports (it names one per format). */
+export const EXTENSION_ALIASES: Record<string, string[]> = {
+  jpg: ["jpeg", "jpe", "jfif", "jif", "pjpeg", "pjp"],
+  apng: ["png"],
+  tif: ["tiff"],
+  heic: ["heif"],
+  heif: ["heic"],
+  mid: ["midi"],
+  mpg: ["mpeg", "mpe"],
+  mov: ["qt"],
+  mp4: ["m4v", "m4a"],
+  m4v: ["mp4"],
+  m4a: ["mp4"],
+  mkv: ["mka", "mk3d"],
+  aif: ["aiff", "aifc"],
+  ogg: ["oga", "ogv"],
+  oga: ["ogg"],
+  ogv: ["ogg"],
+  opus: ["ogg"],
+  gz: ["tgz"],
+};
