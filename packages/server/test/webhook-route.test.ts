@@ -32,6 +32,10 @@ beforeAll(async () => {
       gallery: defineProfile({
         options: () => ({ transformation: { post: [{ type: "thumbnail", value: "w-40,h-40" }] } }),
       }),
+      streamed: defineProfile({
+        transports: ["proxy"],
+        options: () => ({ transformation: { post: [{ type: "thumbnail", value: "w-40,h-40" }] } }),
+      }),
     },
     webhook: { secret, onWebhook: (event) => void events.push(event) },
   });
@@ -76,6 +80,19 @@ it("tells the browser which post-transformations are still processing, from the 
   expect(done.body.processing).toEqual({ pending: ["thumbnail:w-40,h-40"], done: [], failed: [] });
   await emulator.idle();
   const status = await call(app, `/api/upload/gallery/status?fileId=${uploaded.body.fileId}`, {
+    method: "GET",
+  });
+  expect(status.body).toEqual({ pending: [], done: ["thumbnail:w-40,h-40"], failed: [] });
+});
+
+it("follows the post-transformations of a proxy upload too", async () => {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(PNG_1X1)], { type: "image/png" }), "c.png");
+  const done = await call(app, "/api/upload/streamed/proxy", { method: "POST", body: form });
+  expect(done.status).toBe(200);
+  expect(done.body.processing).toEqual({ pending: ["thumbnail:w-40,h-40"], done: [], failed: [] });
+  await emulator.idle();
+  const status = await call(app, `/api/upload/streamed/status?fileId=${done.body.file.fileId}`, {
     method: "GET",
   });
   expect(status.body).toEqual({ pending: [], done: ["thumbnail:w-40,h-40"], failed: [] });

@@ -1,0 +1,73 @@
+import { completeRequestSchema, UploadError } from "@upkit/core";
+import { createCompletionRecord } from "../completion-record";
+import type { RequestContext } from "../create-upload-handler";
+import { authorize, requireTransport } from "../handler/authorize";
+import { finishUpload } from "../handler/finish-upload";
+import type { HandlerContext } from "../handler/handler-context";
+import { readBody } from "../handler/read-body";
+import type { ResolvedProfile } from "../handler/resolve-profiles";
+import { json } from "../http/responses";
+import { hashInput, readCompletionToken } from "../signing/completion-token";
+import { validateInput } from "../validate-input";
+import { verifyDirectUpload } from "../verify-direct-upload";
+
+/**
+ * `POST {profile}/complete`: verifies the file a direct upload stored, then runs
+ * `onUploadComplete` once per completion token (a repeat gets the first answer).
+ */
+export async function completeRoute(
+  ctx: HandlerContext,
+  profile: ResolvedProfile,
+  request: Request,
+  requestContext: RequestContext,
+): Promise<Response> {
+  requireTransport(profile, "direct");
+  const auth = await authorize(ctx, profile, request, requestContext);
+  const { body, claims } = await readCompletion(ctx, profile, request);
+  const input = await validateInput(profile.profile.input, body.input);
+  const record = createCompletionRecord(
+    ctx.store,
+    claims.binding.id,
+    body.fileId,
+    claims.expiresAt,
+  );
+  const previous = await record.previous();
+  if (previous) return json(previous);
+  const file = await verifyDirectUpload({
+    client: ctx.client,
+    restrictions: profile.restrictions,
+    claims,
+    fileId: body.fileId,
+    signal: request.signal,
+  });
+  const concurrent = await record.claim();
+  if (concurrent) return json(concurrent);
+  try {
+    const answer = await finishUpload(ctx, {
+      profile,
+      auth,
+      input,
+      file,
+      request,
+      fields: claims.fields,
+    });
+    await record.done(answer);
+    return json(answer);
+  } catch (error) {
+    await record.release();
+    throw error;
+  }
+}
+
+/** The request body and its completion token's claims, which must be this profile's and input's. */
+async function readCompletion(ctx: HandlerContext, profile: ResolvedProfile, request: Request) {
+  const body = await readBody(request, completeRequestSchema, "complete");
+  const claims = await readCompletionToken(ctx.imagekit, body.completionToken, profile.name);
+  if ((await hashInput(body.input)) !== claims.inputHash) {
+    throw new UploadError(
+      "bad-request",
+      "The input differs from the one the upload was signed with.",
+    );
+  }
+  return { body, claims };
+}

@@ -1,0 +1,83 @@
+import { UploadError } from "@upkit/core";
+import type { RequestContext } from "../create-upload-handler";
+import type { HandlerContext } from "../handler/handler-context";
+import type { ResolvedProfile } from "../handler/resolve-profiles";
+import { completeRoute } from "./complete";
+import { configRoute } from "./config";
+import { proxyRoute } from "./proxy";
+import { signRoute } from "./sign";
+import { statusRoute } from "./status";
+import { webhookRoute } from "./webhook";
+
+interface Route<TRun> {
+  /** The first is the one a refusal names. */
+  methods: readonly string[];
+  run: TRun;
+  /** How a refusal names the route; default its path segment. */
+  label?: string;
+}
+
+type TopLevelRun = (ctx: HandlerContext, request: Request) => Promise<Response>;
+type ProfileRun = (
+  ctx: HandlerContext,
+  profile: ResolvedProfile,
+  request: Request,
+  requestContext: RequestContext,
+) => Promise<Response>;
+
+// Maps, not object literals: a name from the URL must never find `constructor` or `__proto__`.
+
+/** `{basePath}/{name}` */
+const topLevelRoutes = new Map<string, Route<TopLevelRun>>([
+  ["config", { methods: ["GET", "HEAD"], run: configRoute }],
+  ["webhook", { methods: ["POST"], run: webhookRoute, label: "webhooks" }],
+]);
+
+/** `{basePath}/{profile}/{name}` */
+const profileRoutes = new Map<string, Route<ProfileRun>>([
+  ["sign", { methods: ["POST"], run: signRoute }],
+  ["complete", { methods: ["POST"], run: completeRoute }],
+  ["proxy", { methods: ["POST"], run: proxyRoute }],
+  ["status", { methods: ["GET"], run: statusRoute }],
+]);
+
+/** Finds the route a request is for and runs it; an unknown route or method throws. */
+export async function routeRequest(
+  ctx: HandlerContext,
+  request: Request,
+  requestContext: RequestContext,
+): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  const { basePath } = ctx;
+  if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) {
+    throw new UploadError("not-found", `Not an upload route: ${pathname}`);
+  }
+  const parts = pathname.slice(basePath.length).split("/").filter(Boolean);
+  const method = request.method.toUpperCase();
+  if (method === "OPTIONS")
+    return new Response(null, { status: 204, headers: { allow: "GET, POST, OPTIONS" } });
+  if (parts.length === 1) {
+    const [name] = parts as [string];
+    const route = topLevelRoutes.get(name);
+    if (route) return allowed(route, name, method).run(ctx, request);
+  }
+  if (parts.length === 2) {
+    const [profileName, name] = parts as [string, string];
+    const profile = ctx.profiles.get(profileName);
+    if (!profile) throw new UploadError("not-found", `Unknown upload profile "${profileName}".`);
+    const route = profileRoutes.get(name);
+    if (!route) throw new UploadError("not-found", `Unknown action "${name}".`);
+    return allowed(route, name, method).run(ctx, profile, request, requestContext);
+  }
+  throw new UploadError("not-found", `Not an upload route: ${pathname}`);
+}
+
+function allowed<TRun>(route: Route<TRun>, name: string, method: string): Route<TRun> {
+  if (!route.methods.includes(method)) {
+    throw new UploadError(
+      "method-not-allowed",
+      `Use ${route.methods[0]} for ${route.label ?? name}.`,
+    );
+  }
+  return route;
+}

@@ -1,0 +1,56 @@
+import {
+  checkFiles,
+  type FileInfo,
+  type PublicRestrictions,
+  type SignedUpload,
+  signRequestSchema,
+  UploadError,
+} from "@upkit/core";
+import type { RequestContext } from "../create-upload-handler";
+import { authorize, requireTransport } from "../handler/authorize";
+import { decideFields } from "../handler/decide-fields";
+import type { HandlerContext } from "../handler/handler-context";
+import { readBody } from "../handler/read-body";
+import type { ResolvedProfile } from "../handler/resolve-profiles";
+import { json } from "../http/responses";
+import { bindUpload } from "../signing/bind-upload";
+import { createCompletionToken, hashInput } from "../signing/completion-token";
+import { signUpload } from "../signing/sign-upload";
+import { validateInput } from "../validate-input";
+
+/**
+ * `POST {profile}/sign`: one direct-upload signature per file, each with the completion token
+ * that `complete` will need.
+ */
+export async function signRoute(
+  ctx: HandlerContext,
+  profile: ResolvedProfile,
+  request: Request,
+  requestContext: RequestContext,
+): Promise<Response> {
+  requireTransport(profile, "direct");
+  const auth = await authorize(ctx, profile, request, requestContext);
+  const body = await readBody(request, signRequestSchema, "sign");
+  const input = await validateInput(profile.profile.input, body.input);
+  rejectFiles(profile.restrictions, body.files);
+  const inputHash = await hashInput(body.input);
+  const files: SignedUpload[] = [];
+  for (const file of body.files) {
+    const { fields, binding } = bindUpload(await decideFields(profile, auth, input, file));
+    const signed = await signUpload(ctx.imagekit, ctx.signing, fields, ctx.expiresIn);
+    const completionToken = await createCompletionToken(
+      ctx.imagekit,
+      { profile: profile.name, binding, fields, inputHash, file },
+      ctx.expiresIn,
+    );
+    files.push({ ...signed, completionToken });
+  }
+  return json({ files });
+}
+
+/** Refuses the whole request on the first file the restrictions reject, listing every file's. */
+function rejectFiles(restrictions: PublicRestrictions, files: FileInfo[]): void {
+  const rejections = checkFiles(restrictions, files);
+  const first = rejections.find((r) => r !== undefined);
+  if (first) throw new UploadError(first.code, first.message, { data: { rejections } });
+}
