@@ -13,6 +13,7 @@ import type { HandlerContext } from "../handler/handler-context";
 import { readBody } from "../handler/read-body";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
 import { json } from "../http/responses";
+import { nameForType } from "../naming/name-for-type";
 import { bindUpload } from "../signing/bind-upload";
 import { createCompletionToken, hashInput } from "../signing/completion-token";
 import { signUpload } from "../signing/sign-upload";
@@ -32,10 +33,14 @@ export async function signRoute(
   const auth = await authorize(ctx, profile, request, requestContext);
   const body = await readBody(request, signRequestSchema, "sign");
   const input = await validateInput(profile.profile.input, body.input);
-  rejectFiles(profile.restrictions, body.files);
+  // The stored name's extension agrees with the type (as the proxy does with the real one):
+  // `invoice.exe` declared as a PDF is signed as `invoice.pdf`; ImageKit's checks hold the bytes
+  // to the profile's types.
+  const named = body.files.map((file) => ({ ...file, name: nameForType(file.name, file.type) }));
+  rejectFiles(profile.restrictions, named);
   const inputHash = await hashInput(body.input);
   const files: SignedUpload[] = [];
-  for (const file of body.files) {
+  for (const file of named) {
     const { fields, binding } = bindUpload(await decideFields(profile, auth, input, file));
     const signed = await signUpload(ctx.imagekit, ctx.signing, fields, ctx.expiresIn);
     const completionToken = await createCompletionToken(
