@@ -28,15 +28,20 @@ export async function detectMime(path: string, fileName: string): Promise<string
   try {
     // fileTypeFromFile reads only the bytes it needs from the start of the file.
     const detected = await fileTypeFromFile(path);
+    // An XML prolog is all file-type sees of SVG, XHTML, RSS...: text formats, typed by extension.
+    if (detected?.mime === "application/xml") return textType(fileName) ?? detected.mime;
     if (detected) return detected.mime;
   } catch {
     // A truncated container can make file-type give up; the signature check below still works.
   }
   const sniffed = await sniffSignature(path);
   if (sniffed) return sniffed;
+  return textType(fileName) ?? "application/octet-stream";
+}
+
+function textType(fileName: string): string | undefined {
   const dot = fileName.lastIndexOf(".");
-  const ext = dot > 0 ? fileName.slice(dot + 1).toLowerCase() : "";
-  return TEXT_TYPES[ext] ?? "application/octet-stream";
+  return TEXT_TYPES[dot > 0 ? fileName.slice(dot + 1).toLowerCase() : ""];
 }
 
 /**

@@ -110,6 +110,12 @@ describe("probeFile: images", () => {
     ].join("");
     const info = await probeFile(tmp.write("logo.svg", svg), "logo.svg");
     expect(info).toMatchObject({ mime: "image/svg+xml", fileType: "image", width: 30, height: 20 });
+    // With an XML prolog the bytes say "XML": a text format, typed by its extension all the same.
+    const prolog = await probeFile(
+      tmp.write("prolog.svg", `<?xml version="1.0" encoding="UTF-8"?>\n${svg}`),
+      "prolog.svg",
+    );
+    expect(prolog).toMatchObject({ mime: "image/svg+xml", fileType: "image", width: 30 });
     expect(info.dominantColor).toBe("lime");
   });
 });
