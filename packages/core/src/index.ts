@@ -6,6 +6,7 @@ export * from "./engine/direct-transport";
 export { type DownscaleImageOptions, downscaleImage } from "./engine/downscale-image";
 export * from "./engine/fetch-json";
 export * from "./engine/proxy-transport";
+export { UPLOADER_CALLBACKS } from "./engine/uploader-callbacks";
 export type * from "./engine/uploader-types";
 export * from "./engine/xhr-request";
 export { type FileSize, parseFileSize } from "./parse-file-size";

@@ -81,13 +81,8 @@ export function UploaderProvider({
   const uploader = value as UseUploaderResult;
   const resolved = useMemo(() => resolveMessages(messages), [messages]);
   const restrictions = uploader.config?.restrictions;
-  const { uploader: engine, addFiles, start, cancel, retry, remove, pause, resume } = uploader;
-  const { cancelAll, retryAll } = uploader;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the engine's bound actions are stable with it.
-  const actions = useMemo(
-    () => ({ addFiles, start, cancel, retry, remove, pause, resume, cancelAll, retryAll }),
-    [engine],
-  );
+  // Bound once by the engine: the same object as long as the engine is.
+  const { actions } = uploader.uploader;
   const ui = useMemo<UploaderUi>(
     () => ({
       actions,

@@ -1,20 +1,14 @@
 import {
   createUploader,
+  UPLOADER_CALLBACKS,
   type Uploader,
   type UploaderActions,
-  type UploaderCallbacks,
   type UploaderOptions,
   type UploaderSnapshot,
 } from "@upkit/core";
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import {
-  type DropzoneInputProps,
-  type DropzoneRootProps,
-  type FileRejection,
-  useDropzone,
-} from "react-dropzone";
-import { toAccept } from "./to-accept";
-import { withPreload } from "./with-preload";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { DropzoneInputProps, DropzoneRootProps } from "react-dropzone";
+import { useUploaderDropzone } from "./use-uploader-dropzone";
 
 export interface UseUploaderOptions<TInput = unknown, TData = unknown>
   extends UploaderOptions<TInput, TData> {
@@ -49,6 +43,12 @@ export interface UseUploaderResult<TData = unknown>
 }
 
 /**
+ * Every callback, unset: laid under the options, so a callback dropped from them since the last
+ * render is dropped by the engine too (`setOptions` changes only the callbacks it is given).
+ */
+const noCallbacks = Object.fromEntries(UPLOADER_CALLBACKS.map((name) => [name, undefined]));
+
+/**
  * The headless uploader: creates the engine once, keeps its callbacks current, reads its state
  * with `useSyncExternalStore`, and wires react-dropzone to `addFiles`. Everything the styled
  * `<Uploader>` shows comes from here.
@@ -63,35 +63,10 @@ export function useUploader<TInput = unknown, TData = unknown>(
   );
   const uploader = (options.uploader ?? owned) as Uploader<TData>;
 
-  const {
-    onBeforeUpload,
-    onUploadBegin,
-    onUploadProgress,
-    onUploadComplete,
-    onUploadError,
-    onUploadAborted,
-    input,
-  } = options;
+  // The engine takes the callbacks and `input` from the options, and ignores the rest.
   useEffect(() => {
-    uploader.setOptions({
-      onBeforeUpload,
-      onUploadBegin,
-      onUploadProgress,
-      onUploadComplete,
-      onUploadError,
-      onUploadAborted,
-      input,
-    } as Partial<UploaderCallbacks<unknown, TData>>);
-  }, [
-    uploader,
-    onBeforeUpload,
-    onUploadBegin,
-    onUploadProgress,
-    onUploadComplete,
-    onUploadError,
-    onUploadAborted,
-    input,
-  ]);
+    uploader.setOptions({ ...noCallbacks, ...options });
+  }, [uploader, options]);
 
   const mounts = useRef(0);
   useEffect(() => {
@@ -110,69 +85,7 @@ export function useUploader<TInput = unknown, TData = unknown>(
   const getSnapshot = useCallback(() => uploader.getSnapshot(), [uploader]);
   const snapshot = useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
 
-  const actions = useMemo<UploaderActions<TData>>(
-    () => ({
-      addFiles: (files) => uploader.addFiles(files),
-      start: () => uploader.start(),
-      cancel: (id) => uploader.cancel(id),
-      retry: (id) => uploader.retry(id),
-      remove: (id) => uploader.remove(id),
-      pause: (id) => uploader.pause(id),
-      resume: (id) => uploader.resume(id),
-      cancelAll: () => uploader.cancelAll(),
-      retryAll: () => uploader.retryAll(),
-    }),
-    [uploader],
-  );
-
-  const restrictions = snapshot.config?.restrictions;
-  const accept = useMemo(() => toAccept(restrictions?.accept), [restrictions?.accept]);
-  // The engine checks every file (one rule set, one set of messages): what react-dropzone
-  // would reject goes in too, to come back as a listed rejection.
-  const onDrop = useCallback(
-    (accepted: File[], rejected: FileRejection[]) => {
-      const files = [...accepted, ...rejected.map((rejection) => rejection.file)];
-      if (files.length > 0) void actions.addFiles(files);
-    },
-    [actions],
-  );
   const disabled = options.disabled ?? false;
-  const dropzone = useDropzone({
-    onDrop,
-    accept: accept.dropzone,
-    multiple: restrictions?.maxFiles !== 1,
-    disabled,
-  });
-  const { getRootProps: getDropzoneRootProps, getInputProps: getDropzoneInputProps } = dropzone;
-  // The engine's queue loads with the first file; reaching for the dropzone loads it ahead.
-  const getRootProps = useCallback(
-    <T extends DropzoneRootProps>(props?: T): T => {
-      const preload = () => uploader.preload();
-      return getDropzoneRootProps({
-        ...props,
-        onPointerEnter: withPreload(props?.onPointerEnter, preload),
-        onFocus: withPreload(props?.onFocus, preload),
-        onDragEnter: withPreload(props?.onDragEnter, preload),
-      } as T);
-    },
-    [getDropzoneRootProps, uploader],
-  );
-  const getInputProps = useCallback(
-    <T extends DropzoneInputProps>(props?: T): T =>
-      getDropzoneInputProps({ accept: accept.input, ...props } as T),
-    [getDropzoneInputProps, accept.input],
-  );
-
-  return {
-    ...snapshot,
-    ...actions,
-    uploader,
-    getRootProps,
-    getInputProps,
-    open: dropzone.open,
-    isDragActive: dropzone.isDragActive,
-    isDragReject: dropzone.isDragReject,
-    isFocused: dropzone.isFocused,
-    disabled,
-  };
+  const dropzone = useUploaderDropzone(uploader, snapshot.config?.restrictions, disabled);
+  return { ...snapshot, ...uploader.actions, uploader, ...dropzone, disabled };
 }

@@ -35,6 +35,18 @@ function Zone({ engine, onFocus }: { engine: Engine; onFocus: () => void }) {
   return <div data-testid="zone" {...uploader.getRootProps({ onFocus })} />;
 }
 
+/** Leaves `onUploadComplete` out of the options when it is not given (a conditional spread). */
+function Dropping(props: { engine: Engine; onUploadComplete?: () => void; seen: unknown[] }) {
+  const { engine, onUploadComplete, seen } = props;
+  const uploader = useUploader({
+    profile: "images",
+    uploader: engine,
+    ...(onUploadComplete ? { onUploadComplete } : {}),
+  });
+  seen.push(uploader.cancel);
+  return <div data-testid="root" {...uploader.getRootProps()} />;
+}
+
 function Swapping(props: {
   first: () => void;
   second: () => void;
@@ -137,6 +149,26 @@ describe("useUploader", () => {
     expect(first).not.toHaveBeenCalled();
     expect(second).toHaveBeenCalledTimes(1);
     expect(screen.getByText("x.png: success")).toBeInTheDocument();
+  });
+
+  it("drops a callback left out of later options, and returns the engine's bound actions", async () => {
+    const manual = manualTransport();
+    const onUploadComplete = vi.fn();
+    const engine = createUploader({
+      profile: "images",
+      config: imagesConfig,
+      transports: { direct: manual.transport },
+    });
+    const seen: unknown[] = [];
+    const props = { engine, onUploadComplete, seen };
+    const { rerender } = render(<Dropping {...props} />);
+    rerender(<Dropping {...props} onUploadComplete={undefined} />);
+    fireEvent.drop(screen.getByTestId("root"), dropData([png("y.png")]));
+    await waitFor(() => expect(manual.isPending("y.png")).toBe(true));
+    act(() => manual.finish("y.png"));
+    await act(() => engine.settled());
+    expect(onUploadComplete).not.toHaveBeenCalled();
+    expect(new Set(seen)).toEqual(new Set([engine.actions.cancel]));
   });
 
   it("feeds the parts through UploaderProvider, for a layout of one's own", async () => {

@@ -1,19 +1,15 @@
 import type { ProfileConfig } from "../protocol";
-import { UploadError } from "../upload-error";
+import type { UploadError } from "../upload-error";
 import { DEFAULT_ENDPOINT } from "./defaults";
-import { ACTIVE, type EngineState, type Entry, type Run } from "./engine-state";
+import type { EngineState } from "./engine-state";
+import { createEngineStore } from "./engine-store";
 import { fetchProfileConfig } from "./fetch-profile-config";
 import { lazyTransport } from "./lazy-transport";
+import { createQueueLoader } from "./queue-loader";
 import { toUploadError } from "./to-upload-error";
-import type { UploadQueue } from "./upload-queue";
-import type {
-  Uploader,
-  UploaderCallbacks,
-  UploaderOptions,
-  UploaderSnapshot,
-  UploaderTotals,
-  UploadFile,
-} from "./uploader-types";
+import { bindActions } from "./uploader-actions";
+import { assignCallbacks } from "./uploader-callbacks";
+import type { Uploader, UploaderCallbacks, UploaderOptions } from "./uploader-types";
 
 /**
  * The framework-free upload engine: a store of files (`subscribe` / `getSnapshot`), a queue with
@@ -37,87 +33,15 @@ export function createUploader<TData = unknown, TInput = unknown>(
 ): Uploader<TData> {
   const profile = options.profile;
   const endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
-  const entries = new Map<string, Entry<TData>>();
-  const order: string[] = [];
-  const active = new Set<Run>();
-  const listeners = new Set<() => void>();
-
   let config: ProfileConfig | undefined = options.config;
   let configError: UploadError | undefined;
   let configLoad: Promise<void> | undefined;
 
-  // --- store -------------------------------------------------------------------------------
-
-  let version = 0;
-  let snapshotVersion = -1;
-  let snapshot: UploaderSnapshot<TData> | undefined;
-  let notifyScheduled = false;
-
-  function changed() {
-    version++;
-    if (notifyScheduled) return;
-    notifyScheduled = true;
-    // One notification per microtask: adding 1,000 files or canceling them all is one render.
-    queueMicrotask(() => {
-      notifyScheduled = false;
-      for (const listener of [...listeners]) listener();
-    });
-  }
-
-  function getSnapshot(): UploaderSnapshot<TData> {
-    if (snapshot && snapshotVersion === version) return snapshot;
-    const files: UploadFile<TData>[] = [];
-    const totals: UploaderTotals = {
-      files: 0,
-      bytes: 0,
-      bytesSent: 0,
-      progress: 0,
-      speed: 0,
-      eta: undefined,
-      uploading: 0,
-      queued: 0,
-      succeeded: 0,
-      failed: 0,
-    };
-    let remaining = 0;
-    let waiting = 0;
-    for (const id of order) {
-      const entry = entries.get(id);
-      if (!entry) continue;
-      const file = entry.view;
-      files.push(file);
-      if (file.status === "rejected" || file.status === "canceled") continue;
-      totals.files++;
-      totals.bytes += file.size;
-      totals.bytesSent += file.bytesSent;
-      if (file.status === "uploading" || file.status === "processing") totals.uploading++;
-      if (file.status === "uploading") totals.speed += file.speed;
-      if (file.status === "queued") totals.queued++;
-      if (file.status === "queued" && entry.ready) waiting++;
-      if (file.status === "success") totals.succeeded++;
-      if (file.status === "error") totals.failed++;
-      if (ACTIVE.includes(file.status)) remaining += file.size - file.bytesSent;
-    }
-    totals.progress =
-      totals.bytes > 0
-        ? totals.bytesSent / totals.bytes
-        : totals.files > 0 && totals.succeeded === totals.files
-          ? 1
-          : 0;
-    totals.eta = totals.speed > 0 ? remaining / totals.speed : undefined;
-    const error = configError ?? queueError;
-    snapshot = Object.freeze({
-      files: Object.freeze(files) as UploadFile<TData>[],
-      totals: Object.freeze(totals),
-      config,
-      ...(error ? { configError: error } : {}),
-      isUploading: totals.uploading > 0 || active.size > 0 || waiting > 0,
-    });
-    snapshotVersion = version;
-    return snapshot;
-  }
-
-  // --- config ------------------------------------------------------------------------------
+  const store = createEngineStore<TData>(() => ({
+    config,
+    configError: configError ?? loader.error(),
+  }));
+  const { entries, order, active, update, changed } = store;
 
   function loadConfig(): Promise<void> {
     if (config) return Promise.resolve();
@@ -135,11 +59,13 @@ export function createUploader<TData = unknown, TInput = unknown>(
     return configLoad;
   }
 
+  const callbacks: UploaderCallbacks<TInput, TData> = {};
+  assignCallbacks(callbacks, options);
   const state: EngineState<TInput, TData> = {
     profile,
     endpoint,
     options,
-    callbacks: { ...options },
+    callbacks,
     fetch: options.fetch ?? (((input, init) => globalThis.fetch(input, init)) as typeof fetch),
     builtIn: {
       direct: lazyTransport("direct", () =>
@@ -155,103 +81,49 @@ export function createUploader<TData = unknown, TInput = unknown>(
     config: () => config,
     configError: () => configError,
     loadConfig,
-    update(entry, patch) {
-      entry.view = Object.freeze({ ...entry.view, ...patch });
-      changed();
-    },
+    update,
     changed,
-    emit(callback, ...args) {
-      if (!callback) return;
-      try {
-        callback(...args);
-      } catch (error) {
-        // A throwing callback must not leave the engine half-updated; report it, don't swallow it.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    },
+    emit,
   };
-
-  // --- the queue, loaded lazily --------------------------------------------------------------
-
-  let queue: UploadQueue<TData> | undefined;
-  let queueLoad: Promise<UploadQueue<TData>> | undefined;
-  /** Why the queue's code could not be loaded (offline, or a deploy replaced the chunk). */
-  let queueError: UploadError | undefined;
-  /** `addFiles` calls still waiting for the queue. */
-  const adding = new Set<Promise<unknown>>();
-
-  function loadQueue(): Promise<UploadQueue<TData>> {
-    queueLoad ??= import("./upload-queue").then(
-      ({ createUploadQueue }) => {
-        queueError = undefined;
-        queue = createUploadQueue(state);
-        return queue;
-      },
-      (error: unknown) => {
-        queueLoad = undefined;
-        queueError = new UploadError("network-error", "Could not load the uploader", {
-          cause: error,
-        });
-        changed();
-        throw queueError;
-      },
-    );
-    return queueLoad;
-  }
-
-  async function addFiles(list: File[] | FileList): Promise<UploadFile<TData>[]> {
-    // Copied now: a FileList from an input is emptied when the input is reset.
-    const files = Array.from(list);
-    const pending = loadQueue().then((loaded) => loaded.addFiles(files));
-    adding.add(pending);
-    try {
-      return await pending;
-    } catch (error) {
-      // The queue did not load: the error shows in the snapshot, and the next drop tries again.
-      if (error === queueError) return [];
-      throw error;
-    } finally {
-      adding.delete(pending);
-    }
-  }
-
-  function settled(): Promise<void> {
-    if (adding.size > 0) return Promise.allSettled([...adding]).then(settled);
-    return queue ? queue.settled() : Promise.resolve();
-  }
+  const loader = createQueueLoader(state);
+  const actions = bindActions(loader.addFiles, loader.queue);
 
   return {
+    ...actions,
+    actions,
     subscribe(listener) {
-      listeners.add(listener);
+      store.listeners.add(listener);
       // The dropzone wants `accept` before the first drop, so the config loads on subscribe.
       void loadConfig();
       return () => {
-        listeners.delete(listener);
+        store.listeners.delete(listener);
       };
     },
-    getSnapshot,
-    addFiles,
-    preload() {
-      void loadQueue().catch(() => {});
-    },
-    // Without the queue there are no files, so there is nothing to start, cancel or retry.
-    start: () => queue?.start(),
-    cancel: (id) => queue?.cancel(id),
-    retry: (id) => queue?.retry(id),
-    remove: (id) => queue?.remove(id),
-    pause: (id) => queue?.pause(id),
-    resume: (id) => queue?.resume(id),
-    cancelAll: () => queue?.cancelAll(),
-    retryAll: () => queue?.retryAll(),
-    settled,
-    setOptions(changes: Partial<UploaderCallbacks<unknown, TData>>) {
-      Object.assign(state.callbacks, changes);
+    getSnapshot: store.getSnapshot,
+    preload: loader.preload,
+    settled: loader.settled,
+    setOptions(changes) {
+      assignCallbacks(state.callbacks, changes);
     },
     destroy() {
-      queue?.destroy();
-      listeners.clear();
+      loader.queue()?.destroy();
+      store.listeners.clear();
     },
   };
+}
+
+/** Calls a user callback; one that throws does not stop the engine. */
+function emit<TArgs extends unknown[]>(
+  callback: ((...args: TArgs) => void) | undefined,
+  ...args: TArgs
+): void {
+  if (!callback) return;
+  try {
+    callback(...args);
+  } catch (error) {
+    // A throwing callback must not leave the engine half-updated; report it, don't swallow it.
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
 }

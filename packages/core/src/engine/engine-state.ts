@@ -1,5 +1,7 @@
 import type { ProfileConfig, Transport } from "../protocol";
 import type { UploadError } from "../upload-error";
+import type { ProgressMeter } from "./progress-meter";
+import type { RunScheduler } from "./run-scheduler";
 import type {
   UploaderCallbacks,
   UploaderOptions,
@@ -64,6 +66,17 @@ export interface EngineState<TInput, TData> {
     callback: ((...args: TArgs) => void) | undefined,
     ...args: TArgs
   ): void;
+}
+
+/** What the queue's modules share: the engine's state, the queue's settings and its parts. */
+export interface QueueState<TInput, TData> extends EngineState<TInput, TData> {
+  /** Retries of a failed attempt. */
+  retries: number;
+  autoUpload: boolean;
+  meter: ProgressMeter<TData>;
+  scheduler: RunScheduler<TData>;
+  /** A new file id, unique in the page. */
+  nextId(): string;
 }
 
 /** Statuses of files that are still on their way. */

@@ -3,6 +3,7 @@ import type { ProfileConfig, Transport } from "../protocol";
 import type { PublicRestrictions } from "../restrictions";
 import type { UploadError } from "../upload-error";
 import type { UploadResult } from "../upload-result";
+import type { UploaderActionName } from "./uploader-actions";
 
 /**
  * The contract of the framework-free upload engine (`createUploader`), shared by its
@@ -156,23 +157,17 @@ export interface Uploader<TData = unknown> {
   retryAll(): void;
   /** Resolves when nothing is queued or uploading. */
   settled(): Promise<void>;
-  /** Changes callbacks and input without recreating the engine. */
+  /**
+   * Changes callbacks and input without recreating the engine: takes those `options` has
+   * (`undefined` removes one) and ignores the other options, which are read once.
+   */
   setOptions(options: Partial<UploaderCallbacks<unknown, TData>>): void;
   destroy(): void;
+  /** The actions, bound once: the same object for the engine's life, safe to pass around. */
+  actions: UploaderActions<TData>;
 }
 
 /** What a user can do to the files: the actions a UI binds to its buttons and dropzone. */
-export type UploaderActions<TData = unknown> = Pick<
-  Uploader<TData>,
-  | "addFiles"
-  | "start"
-  | "cancel"
-  | "retry"
-  | "remove"
-  | "pause"
-  | "resume"
-  | "cancelAll"
-  | "retryAll"
->;
+export type UploaderActions<TData = unknown> = Pick<Uploader<TData>, UploaderActionName>;
 
 export type { PublicRestrictions };

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createUploader } from "../../src/engine/create-uploader";
 import { PROGRESS_INTERVAL_MS } from "../../src/engine/defaults";
+import { smoothSpeed } from "../../src/engine/progress-meter";
 import { createFakeTransport, makeFile, openConfig, tick } from "./fakes";
 
 const MB = 1024 * 1024;
@@ -187,5 +188,17 @@ describe("the store", () => {
     uploader.retryAll();
     await tick();
     expect(listener).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("smoothSpeed", () => {
+  it("takes the first rate as is, then moves 30% of the way to each new one", () => {
+    expect(smoothSpeed(0, 1000, 1)).toBe(1000);
+    expect(smoothSpeed(1000, 2000, 1)).toBeCloseTo(1300);
+  });
+
+  it("keeps the speed when no time passed or the bytes went back", () => {
+    expect(smoothSpeed(500, 1000, 0)).toBe(500);
+    expect(smoothSpeed(500, -10, 1)).toBe(500);
   });
 });
