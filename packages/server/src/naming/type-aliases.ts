@@ -44,3 +44,45 @@ export const EXTENSION_ALIASES: Record<string, string[]> = {
   opus: ["ogg"],
   gz: ["tgz"],
 };
+
+/**
+ * A generic container whose specific kind may lie beyond the bytes a detector reads (a .docx whose
+ * `[Content_Types].xml` is not its first entry reads as plain zip, a .doc as an OLE compound
+ * file), and the formats that live in it.
+ */
+export interface Container {
+  /** The extensions of the formats living in it: lower case, without the dot. */
+  extensions: readonly string[];
+  /** The MIME types of the formats living in it. */
+  types: RegExp;
+  /**
+   * Told by its magic number. XML is not: it is text, told by its prolog. ImageKit types text by
+   * the file's extension, so only binary containers can stand for a format in its checks.
+   */
+  binary: boolean;
+}
+
+/** The containers a detector may report instead of the format inside, by the type it reports. */
+export const CONTAINERS: Readonly<Record<string, Container>> = {
+  "application/zip": {
+    extensions: [
+      ...["docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xltx", "xltm"],
+      ...["pptx", "pptm", "potx", "potm", "ppsx", "ppsm", "vsdx"],
+      ...["odt", "ods", "odp", "odg", "ott", "ots", "otp", "otg"],
+      ...["epub", "jar", "apk", "xpi", "kmz", "3mf", "ipa"],
+    ],
+    types:
+      /^(application\/(vnd\.openxmlformats-officedocument\..+|vnd\.oasis\.opendocument\..+|vnd\.ms-[a-z]+\.[a-z.]*macroenabled\.12|epub\+zip|java-archive|vnd\.android\.package-archive|x-xpinstall|vnd\.google-earth\.kmz|vnd\.visio)|model\/3mf)$/,
+    binary: true,
+  },
+  "application/x-cfb": {
+    extensions: ["doc", "dot", "xls", "xlt", "ppt", "pot", "pps", "msi", "msg", "vsd", "pub"],
+    types: /^application\/(msword|vnd\.ms-(excel|powerpoint|outlook|publisher)|x-msi|vnd\.visio)$/,
+    binary: true,
+  },
+  "application/xml": {
+    extensions: ["xml", "svg", "xsd", "xsl", "xslt", "kml", "gpx", "rss", "atom", "xhtml", "plist"],
+    types: /^[a-z]+\/([a-z0-9.+-]+\+)?xml$/,
+    binary: false,
+  },
+};

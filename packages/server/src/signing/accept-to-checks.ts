@@ -1,32 +1,15 @@
 import mime from "mime";
+import { CONTAINERS, MIME_ALIASES } from "../naming/type-aliases";
 
 /**
- * Other names of the types a magic-number detector reports, as the proxy's content check reads
- * them: an accept list naming `image/jpg` holds a file ImageKit detects as `image/jpeg`.
+ * Other names of the types a detector reports: the proxy's table (an accept list naming
+ * `image/jpg` holds a file ImageKit detects as `image/jpeg`), and text formats, which ImageKit
+ * types by extension and tables name differently. These stay out of the shared table because the
+ * proxy reads it too: there `text/xml` would admit sniffed XML for a `text/xml` entry whatever its
+ * name, and the stored name would keep `.mjs` for JavaScript or gain `.yaml` for YAML.
  */
 const DETECTED_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  "image/jpeg": ["image/jpg", "image/pjpeg"],
-  "image/apng": ["image/png"],
-  "image/x-icon": ["image/vnd.microsoft.icon"],
-  "image/heic": ["image/heif"],
-  "image/heif": ["image/heic"],
-  "video/vnd.avi": ["video/avi", "video/x-msvideo"],
-  "video/matroska": ["video/x-matroska", "audio/x-matroska"],
-  // Audio-only files in these containers are detected as the video type.
-  "video/webm": ["audio/webm"],
-  "video/mp4": ["audio/mp4"],
-  "video/ogg": ["audio/ogg", "application/ogg"],
-  "audio/ogg": ["application/ogg"],
-  "video/x-m4v": ["video/mp4"],
-  "audio/x-m4a": ["audio/mp4", "audio/m4a"],
-  "audio/wav": ["audio/x-wav", "audio/wave", "audio/vnd.wave"],
-  "audio/aiff": ["audio/x-aiff"],
-  "audio/flac": ["audio/x-flac"],
-  "audio/mpeg": ["audio/mp3"],
-  "application/zip": ["application/x-zip-compressed"],
-  "application/gzip": ["application/x-gzip"],
-  "application/x-rar-compressed": ["application/vnd.rar"],
-  // Text formats are typed by extension, and tables disagree on these names.
+  ...MIME_ALIASES,
   "application/javascript": ["text/javascript"],
   "text/javascript": ["application/javascript"],
   "application/yaml": ["text/yaml", "application/x-yaml"],
@@ -35,20 +18,12 @@ const DETECTED_ALIASES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Binary containers whose magic number is all a detector may look at: a .docx can be detected as
- * a plain zip, a .doc as an OLE compound file. A format living in one also admits the container.
+ * The binary containers, whose magic number is all a detector may look at: a format living in
+ * one also admits the container.
  */
-const CONTAINERS: readonly { mime: string; holds: RegExp }[] = [
-  {
-    mime: "application/zip",
-    holds:
-      /^(application\/(vnd\.openxmlformats-officedocument\..+|vnd\.oasis\.opendocument\..+|vnd\.ms-[a-z]+\.[a-z.]*macroenabled\.12|epub\+zip|java-archive|vnd\.android\.package-archive)|model\/3mf)$/,
-  },
-  {
-    mime: "application/x-cfb",
-    holds: /^application\/(msword|vnd\.ms-(excel|powerpoint|outlook|publisher)|x-msi|vnd\.visio)$/,
-  },
-];
+const BINARY_CONTAINERS = Object.entries(CONTAINERS)
+  .filter(([, container]) => container.binary)
+  .map(([mime, container]) => ({ mime, holds: container.types }));
 
 // Only documented forms: a quoted field, `:` ("starts with") or `=`, quoted values, OR. A list
 // could be shorter with `IN`, but ImageKit's docs show no example of its list syntax.
@@ -70,7 +45,9 @@ function typeTerms(type: string): string[] {
   const aliased = Object.keys(DETECTED_ALIASES).filter((detected) =>
     DETECTED_ALIASES[detected]?.includes(type),
   );
-  const containers = CONTAINERS.filter(({ holds }) => holds.test(type)).map(({ mime }) => mime);
+  const containers = BINARY_CONTAINERS.filter(({ holds }) => holds.test(type)).map(
+    ({ mime }) => mime,
+  );
   return [...new Set([type, ...aliased, ...containers])].map(equals);
 }
 

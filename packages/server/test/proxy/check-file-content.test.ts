@@ -4,7 +4,7 @@
  */
 import type { PublicRestrictions } from "@upkit/core";
 import { describe, expect, it } from "vitest";
-import { checkFileContent, SNIFF_BYTES, sniffFileType } from "../../src/proxy/stream-proxy-upload";
+import { checkFileContent, SNIFF_BYTES, sniffFileType } from "../../src/proxy/check-file-content";
 import { PNG_1X1 } from "../support/emulator";
 import { concat, docxLikeZip, PDF_HEAD } from "./proxy-test-kit";
 
@@ -143,7 +143,7 @@ describe("checkFileContent", () => {
       code: "file-too-large",
     });
     expect(await check({ minFileSize: 1000 }, PNG_1X1, "pixel.png", "image/png")).toMatchObject({
-      code: "file-too-large",
+      code: "file-too-small",
       message: expect.stringMatching(/smaller than/),
     });
   });

@@ -235,7 +235,7 @@ describe("size", () => {
       restrictions: { minFileSize: 1024 },
     });
     const error = await expectRefusal(result);
-    expect(error.code).toBe("file-too-large");
+    expect(error.code).toBe("file-too-small");
     expect(error.message).toMatch(/smaller than/);
     await expectNothingStored(emulator, before);
   });
