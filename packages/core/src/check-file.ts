@@ -1,23 +1,18 @@
+import { formatFileSize } from "./format-file-size";
+import type { FileInfo } from "./protocol";
 import type { PublicRestrictions } from "./restrictions";
 import type { RejectionCode } from "./upload-error";
 
 // Kept apart from restrictions.ts (which holds the zod schema) so the browser's engine checks
-// files without pulling zod into the bundle.
-
-/** What the checks know of a file: the browser's `File`, or what the server learnt of the bytes. */
-export interface FileFacts {
-  name: string;
-  size: number;
-  /** MIME type: declared by the browser, or detected from magic bytes on the server. */
-  type: string;
-}
+// files without pulling zod into the bundle; `FileInfo` comes from protocol.ts as a type only.
 
 export interface Rejection {
   code: RejectionCode;
   message: string;
 }
 
-function extensionOf(name: string): string {
+/** `.png` (lower case, with the dot), or "" when the name has none (`README`, `.env`). */
+export function extensionOf(name: string): string {
   const dot = name.lastIndexOf(".");
   return dot <= 0 ? "" : name.slice(dot).toLowerCase();
 }
@@ -25,7 +20,7 @@ function extensionOf(name: string): string {
 /** True when the file's type or extension matches one of the patterns (or there are none). */
 export function isAccepted(
   accept: string[] | undefined,
-  file: Pick<FileFacts, "name" | "type">,
+  file: Pick<FileInfo, "name" | "type">,
 ): boolean {
   if (!accept || accept.length === 0) return true;
   const type = file.type.toLowerCase();
@@ -41,20 +36,17 @@ export function isAccepted(
  * The one check of a file against a profile's restrictions, run by the browser before upload and
  * by the server on the real bytes. Returns the rejection, or undefined when the file is fine.
  */
-export function checkFile(
-  restrictions: PublicRestrictions,
-  file: FileFacts,
-): Rejection | undefined {
+export function checkFile(restrictions: PublicRestrictions, file: FileInfo): Rejection | undefined {
   if (restrictions.maxFileSize !== undefined && file.size > restrictions.maxFileSize) {
     return {
       code: "file-too-large",
-      message: `${file.name} is larger than ${formatBytes(restrictions.maxFileSize)}`,
+      message: `${file.name} is larger than ${formatFileSize(restrictions.maxFileSize, "en")}`,
     };
   }
   if (restrictions.minFileSize !== undefined && file.size < restrictions.minFileSize) {
     return {
-      code: "file-too-large",
-      message: `${file.name} is smaller than ${formatBytes(restrictions.minFileSize)}`,
+      code: "file-too-small",
+      message: `${file.name} is smaller than ${formatFileSize(restrictions.minFileSize, "en")}`,
     };
   }
   if (!isAccepted(restrictions.accept, file)) {
@@ -69,7 +61,7 @@ export function checkFile(
 /** Checks a batch: each file on its own, then the files beyond `maxFiles` (counting `already`). */
 export function checkFiles(
   restrictions: PublicRestrictions,
-  files: FileFacts[],
+  files: FileInfo[],
   already = 0,
 ): (Rejection | undefined)[] {
   let accepted = already;
@@ -85,15 +77,4 @@ export function checkFiles(
     accepted++;
     return undefined;
   });
-}
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,5 +1,4 @@
 export * from "./check-file";
-export { backoffDelay } from "./engine/backoff-delay";
 export * from "./engine/create-uploader";
 export * from "./engine/defaults";
 export * from "./engine/direct-transport";
@@ -9,9 +8,12 @@ export * from "./engine/proxy-transport";
 export { UPLOADER_CALLBACKS } from "./engine/uploader-callbacks";
 export type * from "./engine/uploader-types";
 export * from "./engine/xhr-request";
+export * from "./format-file-size";
+export type * from "./handler-contract";
 export { type FileSize, parseFileSize } from "./parse-file-size";
 export * from "./protocol";
 export * from "./restrictions";
+export * from "./retry";
 export * from "./to-imagekit-fields";
 export * from "./upload-error";
 export * from "./upload-options";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { publicRestrictionsSchema } from "./restrictions";
-import { ERROR_CODES, type UploadErrorCode } from "./upload-error";
+import { ERROR_CODES, type WireErrorCode } from "./upload-error";
 import { uploadResultSchema } from "./upload-result";
 
 /**
@@ -37,7 +37,10 @@ const hasControlCharacter = (text: string) =>
     return code < 0x20 || code === 0x7f;
   });
 
-/** What the browser says of a file before sending it. */
+/**
+ * What the browser says of a file before sending it, and all the checks (`checkFile`) know of
+ * one: the browser's `File`, or what the server learnt of the bytes.
+ */
 export const fileInfoSchema = z.object({
   name: z
     .string()
@@ -47,7 +50,9 @@ export const fileInfoSchema = z.object({
     .refine((name) => !/[/\\]/.test(name) && !hasControlCharacter(name), {
       message: "The file name may not contain /, \\ or control characters",
     }),
+  /** Bytes. */
   size: z.number().int().nonnegative(),
+  /** MIME type: declared by the browser, or detected from magic bytes on the server. */
   type: z.string().max(255),
 });
 export type FileInfo = z.infer<typeof fileInfoSchema>;
@@ -105,7 +110,8 @@ export type CompleteResponse<TData = unknown> = Omit<
 
 export const errorBodySchema = z.object({
   error: z.object({
-    code: z.enum(Object.keys(ERROR_CODES) as [UploadErrorCode, ...UploadErrorCode[]]),
+    // Only the codes that go over the wire: a client-only one (`aborted`) is never answered with.
+    code: z.enum(Object.keys(ERROR_CODES) as [WireErrorCode, ...WireErrorCode[]]),
     message: z.string(),
     data: z.unknown().optional(),
   }),

@@ -1,10 +1,12 @@
 /**
- * Every error that crosses the wire has one of these codes; each maps to one HTTP status. The
- * first three are per-file rejections (a file that breaks the restrictions), kept apart from
- * request failures.
+ * Every code that goes over the wire, each with its one HTTP status. The first four are per-file
+ * rejections (a file that breaks the restrictions), kept apart from request failures.
  */
 export const ERROR_CODES = {
   "file-too-large": 413,
+  // Not 413 (Content Too Large): nothing is too large. Like `too-many-files`, the request is
+  // fine and the file is refused by a restriction.
+  "file-too-small": 400,
   "file-invalid-type": 415,
   "too-many-files": 400,
   "bad-request": 400,
@@ -18,18 +20,38 @@ export const ERROR_CODES = {
   "upload-failed": 400,
   "upstream-error": 502,
   "upstream-timeout": 504,
-  aborted: 499,
-  "network-error": 0,
   "internal-error": 500,
 } as const;
 
-export type UploadErrorCode = keyof typeof ERROR_CODES;
+/**
+ * Codes of the side that makes a request, never answered with, so they have no status: `aborted`
+ * (the request was cancelled, or the other side went away) and `network-error` (no answer came).
+ */
+export const CLIENT_ERROR_CODES = ["aborted", "network-error"] as const;
+
+export type WireErrorCode = keyof typeof ERROR_CODES;
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
+export type UploadErrorCode = WireErrorCode | ClientErrorCode;
+
+/** True for a code that goes over the wire (one of `ERROR_CODES`). */
+export function isWireErrorCode(code: unknown): code is WireErrorCode {
+  return typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
+}
 
 /** The codes a single file is rejected with before any byte is sent. */
-export const REJECTION_CODES = ["file-too-large", "file-invalid-type", "too-many-files"] as const;
+export const REJECTION_CODES = [
+  "file-too-large",
+  "file-too-small",
+  "file-invalid-type",
+  "too-many-files",
+] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
-/** The wire form of an error: `{ error: { code, message, data? } }` (zod schema in protocol.ts). */
+/**
+ * The wire form of an error: `{ error: { code, message, data? } }` (zod schema in protocol.ts),
+ * and what `toJSON` gives. Only `ERROR_CODES` go over the wire: a client-only code's JSON is for
+ * logs.
+ */
 export interface ErrorBody {
   error: { code: UploadErrorCode; message: string; data?: unknown };
 }
@@ -41,7 +63,10 @@ export interface ErrorBody {
 export class UploadError extends Error {
   readonly code: UploadErrorCode;
   readonly data: unknown;
-  /** Seconds to wait before a retry, from `Retry-After`, where known. */
+  /**
+   * Seconds to wait before a retry (a fraction when the server said it in ms), from
+   * `X-RateLimit-Reset` or `Retry-After`, where known. Retries wait at least this long.
+   */
   readonly retryAfter: number | undefined;
 
   constructor(
@@ -56,8 +81,9 @@ export class UploadError extends Error {
     this.retryAfter = options.retryAfter;
   }
 
-  get status(): number {
-    return ERROR_CODES[this.code];
+  /** The code's HTTP status; `undefined` for a client-only code (`aborted`, `network-error`). */
+  get status(): number | undefined {
+    return isWireErrorCode(this.code) ? ERROR_CODES[this.code] : undefined;
   }
 
   get retryable(): boolean {
@@ -83,12 +109,7 @@ export class UploadError extends Error {
   /** Rebuilds an error from a response body; anything unreadable becomes a generic one by status. */
   static fromBody(body: unknown, status: number): UploadError {
     const error = (body as Partial<ErrorBody> | null)?.error;
-    if (
-      error &&
-      typeof error.code === "string" &&
-      error.code in ERROR_CODES &&
-      typeof error.message === "string"
-    ) {
+    if (error && isWireErrorCode(error.code) && typeof error.message === "string") {
       return new UploadError(error.code, error.message, { data: error.data });
     }
     const code: UploadErrorCode =

@@ -37,6 +37,15 @@ describe("restrictions", () => {
     expect(checkFile(restrictions, { name: "a.png", size: 1, type: "image/png" })).toBeUndefined();
   });
 
+  it("reject a file under minFileSize with a code of its own", () => {
+    const small = resolveRestrictions({ minFileSize: "1KB" });
+    expect(checkFile(small, { name: "tiny.png", size: 10, type: "image/png" })).toEqual({
+      code: "file-too-small",
+      message: "tiny.png is smaller than 1 kB",
+    });
+    expect(checkFile(small, { name: "ok.png", size: 1024, type: "image/png" })).toBeUndefined();
+  });
+
   it("count only accepted files against maxFiles, including those already queued", () => {
     const files = [
       { name: "a.png", size: 1, type: "image/png" },

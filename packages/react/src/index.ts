@@ -1,7 +1,11 @@
 "use client";
 
 export type {
+  DataFor,
   FileStatus,
+  InputFor,
+  MissingHandlerType,
+  ProfileOf,
   UploadError,
   UploaderOptions,
   UploaderSnapshot,
@@ -9,18 +13,14 @@ export type {
   UploadFile,
   UploadResult,
 } from "@upkit/core";
+export { formatFileSize } from "@upkit/core";
 export {
   createUploadComponents,
-  type DataFor,
-  type InputFor,
-  type MissingHandlerType,
-  type ProfileOf,
   type TypedUploaderOptions,
   type TypedUploaderProps,
   type UploadComponents,
 } from "./create-upload-components";
 export { formatDuration, formatPercent } from "./format-duration";
-export { formatFileSize } from "./format-file-size";
 export {
   defaultMessages,
   type RejectionValues,

@@ -46,7 +46,7 @@ export interface UploaderMessages {
   /** A time left, from a formatted duration. */
   eta: (values: { duration: string }) => string;
   status: Record<FileStatus, string>;
-  rejection: Record<RejectionCode | "file-too-small", (values: RejectionValues) => string>;
+  rejection: Record<RejectionCode, (values: RejectionValues) => string>;
   /** A failed upload; `message` is the server's (or ImageKit's) message. */
   error: (values: { name: string; code: UploadErrorCode; message: string }) => string;
   /** Post-transformations ImageKit is still working on. */

@@ -1,3 +1,4 @@
+import { retryAfterOf } from "../retry/retry-after-of";
 import { UploadError } from "../upload-error";
 
 // Apart from xhr-request.ts so the engine's entry needs only this; the XHR transports load
@@ -17,23 +18,6 @@ export function parseBody(text: string, contentType: string | null): unknown {
   } catch {
     return text;
   }
-}
-
-/**
- * The wait a response asks for, in seconds: ImageKit's `X-RateLimit-Reset` (ms to wait) first,
- * since it is more precise than `Retry-After` (whole seconds or an HTTP date).
- */
-export function retryAfterOf(
-  header: (name: string) => string | null,
-  now: number = Date.now(),
-): number | undefined {
-  const reset = header("x-ratelimit-reset")?.trim();
-  if (reset && /^\d+(\.\d+)?$/.test(reset)) return Number(reset) / 1000;
-  const retryAfter = header("retry-after")?.trim();
-  if (!retryAfter) return undefined;
-  if (/^\d+(\.\d+)?$/.test(retryAfter)) return Number(retryAfter);
-  const date = Date.parse(retryAfter);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
 /** Rebuilds the error of one of our route's answers, keeping the wait it asked for. */

@@ -1,7 +1,8 @@
 import { checkFiles } from "../check-file";
+import { backoffDelay } from "../retry/backoff-delay";
+import { sleep } from "../retry/sleep";
 import { UploadError } from "../upload-error";
 import { acceptedCount } from "./add-files";
-import { backoffDelay, sleep } from "./backoff-delay";
 import { chooseTransport } from "./choose-transport";
 import type { Entry, QueueState, Run } from "./engine-state";
 import { configFailure, fail, succeed } from "./file-outcomes";

@@ -31,7 +31,7 @@ export interface UploadFile<TData = unknown> {
   size: number;
   type: string;
   status: FileStatus;
-  /** Per-file rejection (`file-too-large`, `file-invalid-type`, `too-many-files`). */
+  /** Per-file rejection (one of `REJECTION_CODES`: too large or small, wrong type, too many). */
   rejection?: Rejection;
   error?: UploadError;
   transport?: Transport;

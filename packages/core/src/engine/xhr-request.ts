@@ -1,5 +1,6 @@
+import { retryAfterOf } from "../retry/retry-after-of";
 import { UploadError } from "../upload-error";
-import { abortedError, parseBody, retryAfterOf } from "./fetch-json";
+import { abortedError, parseBody } from "./fetch-json";
 
 export interface XhrRequestOptions {
   url: string;

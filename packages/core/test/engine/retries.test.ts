@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { backoffDelay } from "../../src/engine/backoff-delay";
 import { createUploader } from "../../src/engine/create-uploader";
 import { UploadError } from "../../src/upload-error";
 import { createFakeTransport, makeFile, openConfig } from "./fakes";
@@ -24,21 +23,6 @@ function setUp(retries?: number) {
   });
   return { uploader, fake, onUploadError };
 }
-
-describe("backoffDelay", () => {
-  it("draws from 0 up to base × 2^retry, capped at 10 s (full jitter)", () => {
-    expect(backoffDelay(0, undefined, () => 0.5)).toBe(250);
-    expect(backoffDelay(2, undefined, () => 0.5)).toBe(1000);
-    expect(backoffDelay(10, undefined, () => 0.999)).toBe(9990);
-    expect(backoffDelay(3, undefined, () => 0)).toBe(0);
-  });
-
-  it("never waits less than the server's retryAfter, nor more than a minute for it", () => {
-    expect(backoffDelay(0, 2, () => 0.5)).toBe(2000);
-    expect(backoffDelay(5, 0.1, () => 0.5)).toBe(5000);
-    expect(backoffDelay(0, 3600, () => 0.5)).toBe(60_000);
-  });
-});
 
 describe("retries", () => {
   it("retries network errors, 5xx and 429 up to `retries` times with growing waits", async () => {

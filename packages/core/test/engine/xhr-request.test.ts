@@ -1,6 +1,5 @@
 // @vitest-environment jsdom
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { retryAfterOf } from "../../src/engine/fetch-json";
 import { fileBytesSent, xhrRequest } from "../../src/engine/xhr-request";
 import { UploadError } from "../../src/upload-error";
 import { startCorsServer } from "./cors-server";
@@ -102,16 +101,6 @@ describe("xhrRequest", () => {
 });
 
 describe("request helpers", () => {
-  it("retryAfterOf prefers X-RateLimit-Reset (ms), then Retry-After (seconds or a date)", () => {
-    const headers = (values: Record<string, string>) => (name: string) => values[name] ?? null;
-    expect(retryAfterOf(headers({ "x-ratelimit-reset": "250", "retry-after": "3" }))).toBe(0.25);
-    expect(retryAfterOf(headers({ "retry-after": "3" }))).toBe(3);
-    const now = Date.parse("2025-01-01T00:00:00Z");
-    expect(retryAfterOf(headers({ "retry-after": "Wed, 01 Jan 2025 00:00:10 GMT" }), now)).toBe(10);
-    expect(retryAfterOf(headers({ "retry-after": "soon" }))).toBeUndefined();
-    expect(retryAfterOf(headers({}))).toBeUndefined();
-  });
-
   it("fileBytesSent scales the multipart body's progress to the file's bytes", () => {
     expect(fileBytesSent(550, 1100, 1000)).toBe(500);
     expect(fileBytesSent(1100, 1100, 1000)).toBe(1000);

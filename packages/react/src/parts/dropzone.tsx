@@ -1,5 +1,5 @@
+import { formatFileSize } from "@upkit/core";
 import { type HTMLAttributes, type ReactNode, useId } from "react";
-import { formatFileSize } from "../format-file-size";
 import { partProps, useUploaderContext, useUploaderUi } from "../uploader-context";
 import { withPreload } from "../with-preload";
 import { preloadFileParts } from "./lazy-parts";

@@ -1,4 +1,5 @@
 import type { UploadFile } from "@upkit/core";
+import { formatFileSize } from "@upkit/core";
 import {
   Fragment,
   type HTMLAttributes,
@@ -7,7 +8,6 @@ import {
   type ReactNode,
   useDeferredValue,
 } from "react";
-import { formatFileSize } from "../format-file-size";
 import {
   FileItemProvider,
   partProps,

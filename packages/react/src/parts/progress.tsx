@@ -1,7 +1,7 @@
 import type { UploadFile } from "@upkit/core";
+import { formatFileSize } from "@upkit/core";
 import type { HTMLAttributes } from "react";
 import { formatDuration, formatPercent } from "../format-duration";
-import { formatFileSize } from "../format-file-size";
 import type { UploaderMessages } from "../messages";
 import {
   partProps,

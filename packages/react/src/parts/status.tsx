@@ -1,6 +1,6 @@
 import type { PublicRestrictions, UploadFile } from "@upkit/core";
+import { formatFileSize } from "@upkit/core";
 import type { AnchorHTMLAttributes, HTMLAttributes } from "react";
-import { formatFileSize } from "../format-file-size";
 import type { UploaderMessages } from "../messages";
 import { partProps, useFileItem, useUploaderUi } from "../uploader-context";
 
@@ -14,13 +14,7 @@ export function fileMessage(
   if (file.rejection) {
     const size = (bytes: number | undefined) =>
       bytes === undefined ? undefined : formatFileSize(bytes, locale);
-    const code =
-      file.rejection.code === "file-too-large" &&
-      restrictions?.minFileSize !== undefined &&
-      file.size < restrictions.minFileSize
-        ? "file-too-small"
-        : file.rejection.code;
-    return messages.rejection[code]({
+    return messages.rejection[file.rejection.code]({
       name: file.name,
       size: formatFileSize(file.size, locale),
       maxFileSize: size(restrictions?.maxFileSize),

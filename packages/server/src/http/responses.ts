@@ -1,4 +1,4 @@
-import type { UploadError } from "@upkit/core";
+import { UploadError } from "@upkit/core";
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -13,8 +13,14 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 
 /** An `UploadError` as the wire protocol carries it: `{ error: { code, message, data } }`. */
 export function errorResponse(error: UploadError): Response {
+  const status = error.status;
+  if (status === undefined) {
+    // A client-only code has no status: here an `aborted`, a client that went away or a body
+    // that broke off. Whoever still reads the answer (a proxy that cut the body) gets the 400
+    // Node's own parser gives a broken body, as a `bad-request` the wire protocol knows.
+    return errorResponse(new UploadError("bad-request", error.message, { data: error.data }));
+  }
   const headers: Record<string, string> = {};
   if (error.retryAfter !== undefined) headers["retry-after"] = String(Math.ceil(error.retryAfter));
-  // Statuses below 400 (client-only codes) never go out: they become a 500.
-  return json(error.toJSON(), error.status >= 400 ? error.status : 500, headers);
+  return json(error.toJSON(), status, headers);
 }

@@ -3,7 +3,10 @@ const STEPS = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
 // a size per row, so keep one per locale and unit.
 const formats = new Map<string, Intl.NumberFormat>();
 
-/** A byte count for people, in their locale: `formatFileSize(1536, "en")` is `"1.5 kB"`. */
+/**
+ * A byte count for people, in their locale (default the runtime's): `formatFileSize(1536, "en")`
+ * is `"1.5 kB"`. The kit's own messages, which the server sends too, use `"en"`.
+ */
 export function formatFileSize(bytes: number, locale?: string): string {
   let value = bytes;
   let step = 0;
