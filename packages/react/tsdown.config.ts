@@ -13,7 +13,8 @@ export default defineConfig({
   unbundle: true,
   inputOptions: { optimization: { inlineConst: false } },
   copy: ["src/styles.css"],
-  // The server's type helpers are inlined into index.d.ts (type-only: no server code, and no
-  // dependency on @upkit/server for apps that do not have it); they need these types.
-  deps: { onlyBundle: ["@standard-schema/spec"] },
+  // Nothing from node_modules may be inlined, in code or in declarations: the types shared with
+  // the server come from @upkit/core, a dependency, so dist never copies another package's files
+  // (test/built-types.test.ts checks the result as an app sees it).
+  deps: { onlyBundle: [] },
 });

@@ -5,7 +5,7 @@ export default defineConfig(
   sharedTestConfig(import.meta.dirname, {
     environment: "jsdom",
     setupFiles: ["./test/support/setup.ts"],
-    globalSetup: ["./test/support/upload-stack.ts"],
+    globalSetup: ["./test/support/build-packages.ts", "./test/support/upload-stack.ts"],
     testTimeout: 20_000,
   }),
 );

@@ -1,36 +1,7 @@
-import type { CompletionDataOf, InputOf, ProfileName } from "@upkit/server";
+import type { DataFor, InputFor, MissingHandlerType, ProfileOf } from "@upkit/core";
 import type { ReactNode } from "react";
 import { Uploader, type UploaderParts, type UploaderProps } from "./uploader";
 import { type UseUploaderOptions, type UseUploaderResult, useUploader } from "./use-uploader";
-
-/** What a forgotten generic reads as, where a profile name was expected. */
-export type MissingHandlerType =
-  "Pass typeof yourHandler: createUploadComponents<typeof uploads>()";
-
-type IsHandler<THandler> = THandler extends { readonly $profiles: Record<string, unknown> }
-  ? true
-  : false;
-
-/** The handler's profile names, or the hint to pass the handler's type. */
-export type ProfileOf<THandler> =
-  IsHandler<THandler> extends true ? ProfileName<THandler> : MissingHandlerType;
-/**
- * The type itself, without the `NoInfer` wrapper `defineProfile` leaves on it: wrapped, `T` does
- * not simplify in intersections (`(T | undefined) & T` stays as is instead of becoming `T`).
- */
-type Unwrap<T> = T extends undefined
-  ? undefined
-  : T extends null
-    ? null
-    : T extends object
-      ? { [K in keyof T]: T[K] }
-      : T & {};
-/** What the browser sends as `input` for a profile (its schema's input). */
-export type InputFor<THandler, TProfile> =
-  TProfile extends ProfileName<THandler> ? Unwrap<InputOf<THandler, TProfile>> : never;
-/** What the profile's `onUploadComplete` returns, as `UploadFile.data`. */
-export type DataFor<THandler, TProfile> =
-  TProfile extends ProfileName<THandler> ? Unwrap<CompletionDataOf<THandler, TProfile>> : never;
 
 export type TypedUploaderOptions<THandler, TProfile extends ProfileOf<THandler>> = Omit<
   UseUploaderOptions<InputFor<THandler, TProfile>, DataFor<THandler, TProfile>>,
@@ -56,7 +27,9 @@ export interface UploadComponents<THandler> {
  * Binds the server handler's type once, so `profile` names, `input` and the completion `data`
  * are inferred: `export const { Uploader, useUploader } = createUploadComponents<typeof uploads>()`
  * with `import type { uploads } from "..."` (a type-only import: no server code reaches the
- * browser). At run time these are the plain `Uploader` and `useUploader`.
+ * browser). Only the handler type's `HandlerContract` brand from `@upkit/core` is read, so these
+ * types never name the server package. At run time these are the plain `Uploader` and
+ * `useUploader`.
  */
 export function createUploadComponents<
   THandler = MissingHandlerType,

@@ -1,8 +1,9 @@
-import { UploadError } from "@upkit/core";
+import { type HandlerContract, UploadError } from "@upkit/core";
 import { createHandlerContext } from "./handler/handler-context";
 import { errorResponse } from "./http/responses";
 import type { ImageKitClient } from "./imagekit/imagekit-client-types";
 import type { ImageKitConfig } from "./imagekit/imagekit-config";
+import type { ProfileContractsOf } from "./infer";
 import type { AnyProfile } from "./profile";
 import type { TrustProxy } from "./rate-limiter";
 import { routeRequest } from "./routes/route-table";
@@ -44,13 +45,18 @@ export interface UploadHandlerConfig<TProfiles extends Record<string, AnyProfile
   client?: ImageKitClient;
 }
 
-/** The route handler, with the profiles' types kept for the client (a type-only import). */
+/**
+ * The route handler, with the profiles' types kept for the client (a type-only import). Both
+ * properties exist in types only: the brand from `@upkit/core` is what a client binding reads
+ * (`createUploadComponents<typeof uploads>()`), so its published types never name this package;
+ * `$profiles` keeps the profiles whole for the server's own helpers (`ProfilesOf`).
+ */
 export type UploadHandler<
   TProfiles extends Record<string, AnyProfile> = Record<string, AnyProfile>,
-> = ((request: Request, context?: RequestContext) => Promise<Response>) & {
-  /** Type-level only: lets `createUploader<typeof handler>()` infer profiles, input and data. */
-  readonly $profiles: TProfiles;
-};
+> = ((request: Request, context?: RequestContext) => Promise<Response>) &
+  HandlerContract<ProfileContractsOf<TProfiles>> & {
+    readonly $profiles: TProfiles;
+  };
 
 /** What an adapter knows of a request beyond the `Request` itself. */
 export interface RequestContext {

@@ -1,11 +1,24 @@
-import type { UploadHandler } from "./create-upload-handler";
+import type { ProfileContract } from "@upkit/core";
 import type { AnyProfile, ProfileData, ProfileInput } from "./profile";
 
 /**
- * Type-only helpers that carry a handler's profiles to the client:
- * `import type { uploads } from "./server"` then `ProfileName<typeof uploads>` and so on.
+ * What each profile shares with the browser: its input and its resolved completion data. The
+ * handler's type carries this as `HandlerContract` from `@upkit/core`, which is all a client
+ * package reads (`ProfileOf`, `InputFor`, `DataFor` there).
  */
-export type ProfilesOf<THandler> = THandler extends UploadHandler<infer P> ? P : never;
+export type ProfileContractsOf<TProfiles extends Record<string, AnyProfile>> = {
+  [K in keyof TProfiles]: ProfileContract<
+    ProfileInput<TProfiles[K]>,
+    Awaited<ProfileData<TProfiles[K]>>
+  >;
+};
+
+/**
+ * Type-only helpers over a handler's profiles, for server code:
+ * `ProfileName<typeof uploads>` and so on. Client code uses `@upkit/core`'s `ProfileOf`,
+ * `InputFor` and `DataFor`, which need no server types.
+ */
+export type ProfilesOf<THandler> = THandler extends { readonly $profiles: infer P } ? P : never;
 export type ProfileName<THandler> = keyof ProfilesOf<THandler> & string;
 export type InputOf<THandler, TName extends ProfileName<THandler>> = ProfileInput<
   ProfilesOf<THandler>[TName]

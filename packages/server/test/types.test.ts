@@ -1,3 +1,4 @@
+import type { DataFor, HandlerContract, InputFor, ProfileOf } from "@upkit/core";
 import { expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import {
@@ -36,6 +37,15 @@ it("carries profile names, input and completion data to the client", () => {
     url: string;
   }>();
   expectTypeOf<InputOf<Uploads, "docs">>().toEqualTypeOf<undefined>();
+});
+
+it("carries them as @upkit/core's contract, which is all a client package reads", () => {
+  expectTypeOf<Uploads>().toExtend<HandlerContract>();
+  expectTypeOf<ProfileOf<Uploads>>().toEqualTypeOf<"avatar" | "docs">();
+  expectTypeOf<InputFor<Uploads, "avatar">>().toEqualTypeOf<{ alt: string }>();
+  expectTypeOf<DataFor<Uploads, "avatar">>().toEqualTypeOf<{ owner: string; url: string }>();
+  expectTypeOf<InputFor<Uploads, "docs">>().toEqualTypeOf<undefined>();
+  expectTypeOf<DataFor<Uploads, "docs">>().toEqualTypeOf<undefined>();
 });
 
 it("refuses options ImageKit would refuse, at compile time", () => {
