@@ -1,13 +1,12 @@
+// The public API, on purpose: the engine's helpers (fetchJson, xhrRequest, the defaults) are
+// internal modules, imported by path inside the package only.
 export * from "./check-file";
 export * from "./engine/create-uploader";
-export * from "./engine/defaults";
 export * from "./engine/direct-transport";
 export { type DownscaleImageOptions, downscaleImage } from "./engine/downscale-image";
-export * from "./engine/fetch-json";
 export * from "./engine/proxy-transport";
 export { UPLOADER_CALLBACKS } from "./engine/uploader-callbacks";
 export type * from "./engine/uploader-types";
-export * from "./engine/xhr-request";
 export * from "./format-file-size";
 export type * from "./handler-contract";
 export { type FileSize, parseFileSize } from "./parse-file-size";

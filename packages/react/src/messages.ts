@@ -49,8 +49,10 @@ export interface UploaderMessages {
   rejection: Record<RejectionCode, (values: RejectionValues) => string>;
   /** A failed upload; `message` is the server's (or ImageKit's) message. */
   error: (values: { name: string; code: UploadErrorCode; message: string }) => string;
-  /** Post-transformations ImageKit is still working on. */
-  /** Post-transformations still running, as `type:value` keys (e.g. `thumbnail:w-150,h-150`). */
+  /**
+   * Post-transformations ImageKit is still working on, as `type:value` keys (e.g.
+   * `thumbnail:w-150,h-150`).
+   */
   processing: (values: { pending: string[]; done: string[]; failed: string[] }) => string;
   cancel: string;
   retry: string;

@@ -1,8 +1,8 @@
 const NUMBER = /^\d+(\.\d+)?$/;
 
 /**
- * The wait a response asks for, in seconds: ImageKit's `X-RateLimit-Reset` (ms to wait, fact
- * sheet §4) first, since it is more precise than `Retry-After` (whole seconds or an HTTP date).
+ * The wait a response asks for, in seconds: ImageKit's `X-RateLimit-Reset` (ms to wait, per its
+ * API introduction's rate-limit section) first, since it is more precise than `Retry-After` (whole seconds or an HTTP date).
  * `undefined` when neither header is there or readable. `header` reads one response header
  * (`(name) => response.headers.get(name)`, or an XHR's `getResponseHeader`).
  */

@@ -10,7 +10,7 @@ export interface RateLimitConfig {
 }
 
 /**
- * Answers 429 the way ImageKit does (fact sheet §4): `{ message, help }` with
+ * Answers 429 the way ImageKit's rate-limit docs describe: `{ message, help }` with
  * `X-RateLimit-Limit` (requests per interval), `X-RateLimit-Reset` (ms to wait) and
  * `X-RateLimit-Interval` (interval length, ms), plus `Retry-After` (whole seconds, rounded up)
  * for generic HTTP clients.

@@ -1,7 +1,9 @@
 import { createHmac } from "node:crypto";
 
 /**
- * Webhook signatures, both schemes ImageKit has used (fact sheet §5.1, §5.2). Pure functions:
+ * Webhook signatures, both schemes ImageKit has used: Standard Webhooks
+ * (its current webhook docs) and the legacy `x-ik-signature` (its older docs and the `imagekit` 6
+ * SDK's `verifyWebhookEvent`). Pure functions:
  * same input, same output, no clock and no randomness.
  */
 

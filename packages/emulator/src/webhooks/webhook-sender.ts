@@ -5,7 +5,8 @@ import type { Jobs } from "../jobs";
 import type { ResolvedOptions } from "../options";
 import { LEGACY_SIGNATURE_HEADER, signLegacyWebhook, signStandardWebhook } from "./sign-webhook";
 
-/** The envelope of every account webhook (fact sheet §5.3): `created_at`, not `createdAt`. */
+/** The envelope of every account webhook as ImageKit's JSON examples and SDK types write it:
+ * `created_at`, not the `createdAt` of its docs' tables. */
 export interface WebhookEvent<T = unknown> {
   id: string;
   type: string;

@@ -23,7 +23,7 @@ const DOCS_BASE64 = "iVBORw0KGgoAAAAN";
 /** The Go examples' data URI: a 1x1 GIF. */
 const GO_DATA_URI =
   "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
-/** The default fields of an image upload response (fact sheet §11). */
+/** The default fields of an image upload response (the emulator's documented choice, see its README). */
 const DEFAULT_FIELDS = [
   "AITags",
   "fileId",

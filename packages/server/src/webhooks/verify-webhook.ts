@@ -11,8 +11,8 @@ export interface VerifyWebhookOptions {
 const encoder = new TextEncoder();
 
 /**
- * Checks an ImageKit webhook and returns its event, typed. Both of ImageKit's schemes (fact sheet
- * §5.1, §5.2):
+ * Checks an ImageKit webhook and returns its event, typed. Both of ImageKit's schemes, the current
+ * Standard Webhooks one and the legacy one of its older docs:
  *
  * - Standard Webhooks: `webhook-id`, `webhook-timestamp` (s), `webhook-signature`
  *   (`v1,<base64>`, several space-separated during a secret rotation), HMAC-SHA256 of

@@ -2,7 +2,7 @@ import { fileDetailsSchema, uploadResultSchema } from "@upkit/core";
 import { z } from "zod";
 
 /*
- * ImageKit's webhook events (fact sheet §5.3; shapes from `@imagekit/nodejs` 7.x
+ * ImageKit's webhook events (its webhook docs; shapes from `@imagekit/nodejs` 7.x
  * `resources/webhooks.ts`). Lenient on purpose: objects are loose (ImageKit adds fields), only the
  * fields an event is useless without are required, and an unknown type still parses, with its
  * `data` as `unknown`. A webhook we cannot read would be answered with an error and retried by
