@@ -1,5 +1,5 @@
 import mime from "mime";
-import { EXTENSION_ALIASES, MIME_ALIASES } from "./type-aliases";
+import { baseType, EXTENSION_ALIASES, MIME_ALIASES } from "./type-aliases";
 
 /**
  * `name` with an extension that belongs to `type`, so that whoever serves the file by its name
@@ -90,9 +90,4 @@ function truncate(text: string, length: number): string {
   const cut = Math.max(0, length);
   const last = text.charCodeAt(cut - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? cut - 1 : cut);
-}
-
-/** `text/plain; charset=utf-8` → `text/plain`, lower case. */
-function baseType(type: string): string {
-  return (type.split(";")[0] ?? "").trim().toLowerCase();
 }

@@ -86,3 +86,8 @@ export const CONTAINERS: Readonly<Record<string, Container>> = {
     binary: false,
   },
 };
+
+/** `text/plain; charset=utf-8` → `text/plain`, lower case. */
+export function baseType(type: string): string {
+  return (type.split(";")[0] ?? "").trim().toLowerCase();
+}

@@ -1,6 +1,12 @@
-import { checkFile, isAccepted, type PublicRestrictions, type Rejection } from "@upkit/core";
+import {
+  checkFile,
+  extensionOf,
+  isAccepted,
+  type PublicRestrictions,
+  type Rejection,
+} from "@upkit/core";
 import { fileTypeFromBuffer } from "file-type";
-import { CONTAINERS, EXTENSION_ALIASES, MIME_ALIASES } from "../naming/type-aliases";
+import { baseType, CONTAINERS, EXTENSION_ALIASES, MIME_ALIASES } from "../naming/type-aliases";
 
 /** How many leading bytes are sniffed: file-type's own "reasonable detection size". */
 export const SNIFF_BYTES = 4100;
@@ -133,15 +139,4 @@ const SIGNED_TYPES =
 
 function claimsSignature(declaredType: string, extension: string): boolean {
   return SIGNED_TYPES.test(declaredType) || SIGNED_EXTENSIONS.has(extension.slice(1));
-}
-
-/** `image/png; x=y` → `image/png`, lower case. */
-export function baseType(type: string): string {
-  return (type.split(";")[0] ?? "").trim().toLowerCase();
-}
-
-/** `.png` (lower case, with the dot), or "" when the name has none. */
-export function extensionOf(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot <= 0 ? "" : name.slice(dot).toLowerCase();
 }

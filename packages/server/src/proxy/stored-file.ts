@@ -1,5 +1,7 @@
+import { extensionOf } from "@upkit/core";
 import { nameForType } from "../naming/name-for-type";
-import { baseType, extensionOf, fitsContainer, type SniffedType } from "./check-file-content";
+import { baseType } from "../naming/type-aliases";
+import { fitsContainer, type SniffedType } from "./check-file-content";
 
 /**
  * The type a file is stored as, and the profile decides its options by: what the bytes are, not
