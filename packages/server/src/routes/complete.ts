@@ -1,7 +1,5 @@
 import { completeRequestSchema, UploadError } from "@upkit/core";
 import { createCompletionRecord } from "../completion-record";
-import type { RequestContext } from "../create-upload-handler";
-import { authorize, requireTransport } from "../handler/authorize";
 import { finishUpload } from "../handler/finish-upload";
 import type { HandlerContext } from "../handler/handler-context";
 import { readBody } from "../handler/read-body";
@@ -10,19 +8,13 @@ import { json } from "../http/responses";
 import { hashInput, readCompletionToken } from "../signing/completion-token";
 import { validateInput } from "../validate-input";
 import { verifyDirectUpload } from "../verify-direct-upload";
+import type { ProfileRun } from "./route-table";
 
 /**
  * `POST {profile}/complete`: verifies the file a direct upload stored, then runs
  * `onUploadComplete` once per completion token (a repeat gets the first answer).
  */
-export async function completeRoute(
-  ctx: HandlerContext,
-  profile: ResolvedProfile,
-  request: Request,
-  requestContext: RequestContext,
-): Promise<Response> {
-  requireTransport(profile, "direct");
-  const auth = await authorize(ctx, profile, request, requestContext);
+export const completeRoute: ProfileRun = async (ctx, profile, request, auth) => {
   const { body, claims } = await readCompletion(ctx, profile, request);
   const input = await validateInput(profile.profile.input, body.input);
   const record = createCompletionRecord(
@@ -57,7 +49,7 @@ export async function completeRoute(
     await record.release();
     throw error;
   }
-}
+};
 
 /** The request body and its completion token's claims, which must be this profile's and input's. */
 async function readCompletion(ctx: HandlerContext, profile: ResolvedProfile, request: Request) {

@@ -1,26 +1,16 @@
 import { type FileInfo, fileInfoSchema, UploadError } from "@upkit/core";
-import type { RequestContext } from "../create-upload-handler";
-import { authorize, requireTransport } from "../handler/authorize";
 import { decideFields } from "../handler/decide-fields";
 import { finishUpload } from "../handler/finish-upload";
-import type { HandlerContext } from "../handler/handler-context";
-import type { ResolvedProfile } from "../handler/resolve-profiles";
 import { json } from "../http/responses";
 import { streamProxyUpload } from "../proxy/stream-proxy-upload";
 import { validateInput } from "../validate-input";
+import type { ProfileRun } from "./route-table";
 
 /**
  * `POST {profile}/proxy`: streams the multipart body's file to ImageKit. The input and the
  * ImageKit fields are decided once the file's first bytes told its real type.
  */
-export async function proxyRoute(
-  ctx: HandlerContext,
-  profile: ResolvedProfile,
-  request: Request,
-  requestContext: RequestContext,
-): Promise<Response> {
-  requireTransport(profile, "proxy");
-  const auth = await authorize(ctx, profile, request, requestContext);
+export const proxyRoute: ProfileRun = async (ctx, profile, request, auth) => {
   let input: unknown;
   let fields: Record<string, string> = {};
   const file = await streamProxyUpload({
@@ -36,7 +26,7 @@ export async function proxyRoute(
   });
   // The decided fields say which post-transformations the answer's `processing` follows.
   return json(await finishUpload(ctx, { profile, auth, input, file, request, fields }));
-}
+};
 
 /** The multipart `input` field: JSON, or absent. */
 function parseInputField(text: string | undefined): unknown {

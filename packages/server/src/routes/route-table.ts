@@ -1,5 +1,6 @@
-import { UploadError } from "@upkit/core";
+import { type Transport, UploadError } from "@upkit/core";
 import type { RequestContext } from "../create-upload-handler";
+import { authorize, requireTransport } from "../handler/authorize";
 import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
 import { completeRoute } from "./complete";
@@ -15,14 +16,17 @@ interface Route<TRun> {
   run: TRun;
   /** How a refusal names the route; default its path segment. */
   label?: string;
+  /** The transport the profile must allow for this route. */
+  transport?: Transport;
 }
 
 type TopLevelRun = (ctx: HandlerContext, request: Request) => Promise<Response>;
-type ProfileRun = (
+/** A profile's route, run once the caller is authorized: `auth` is what `authorize` returned. */
+export type ProfileRun = (
   ctx: HandlerContext,
   profile: ResolvedProfile,
   request: Request,
-  requestContext: RequestContext,
+  auth: unknown,
 ) => Promise<Response>;
 
 // Maps, not object literals: a name from the URL must never find `constructor` or `__proto__`.
@@ -35,9 +39,9 @@ const topLevelRoutes = new Map<string, Route<TopLevelRun>>([
 
 /** `{basePath}/{profile}/{name}` */
 const profileRoutes = new Map<string, Route<ProfileRun>>([
-  ["sign", { methods: ["POST"], run: signRoute }],
-  ["complete", { methods: ["POST"], run: completeRoute }],
-  ["proxy", { methods: ["POST"], run: proxyRoute }],
+  ["sign", { methods: ["POST"], run: signRoute, transport: "direct" }],
+  ["complete", { methods: ["POST"], run: completeRoute, transport: "direct" }],
+  ["proxy", { methods: ["POST"], run: proxyRoute, transport: "proxy" }],
   ["status", { methods: ["GET"], run: statusRoute }],
 ]);
 
@@ -67,7 +71,11 @@ export async function routeRequest(
     if (!profile) throw new UploadError("not-found", `Unknown upload profile "${profileName}".`);
     const route = profileRoutes.get(name);
     if (!route) throw new UploadError("not-found", `Unknown action "${name}".`);
-    return allowed(route, name, method).run(ctx, profile, request, requestContext);
+    const { run, transport } = allowed(route, name, method);
+    if (transport) requireTransport(profile, transport);
+    // Every profile route authorizes first: nothing is read, signed or sent before.
+    const auth = await authorize(ctx, profile, request, requestContext);
+    return run(ctx, profile, request, auth);
   }
   throw new UploadError("not-found", `Not an upload route: ${pathname}`);
 }

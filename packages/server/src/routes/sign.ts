@@ -6,31 +6,21 @@ import {
   signRequestSchema,
   UploadError,
 } from "@upkit/core";
-import type { RequestContext } from "../create-upload-handler";
-import { authorize, requireTransport } from "../handler/authorize";
 import { decideFields } from "../handler/decide-fields";
-import type { HandlerContext } from "../handler/handler-context";
 import { readBody } from "../handler/read-body";
-import type { ResolvedProfile } from "../handler/resolve-profiles";
 import { json } from "../http/responses";
 import { nameForType } from "../naming/name-for-type";
 import { bindUpload } from "../signing/bind-upload";
 import { createCompletionToken, hashInput } from "../signing/completion-token";
 import { signUpload } from "../signing/sign-upload";
 import { validateInput } from "../validate-input";
+import type { ProfileRun } from "./route-table";
 
 /**
  * `POST {profile}/sign`: one direct-upload signature per file, each with the completion token
  * that `complete` will need.
  */
-export async function signRoute(
-  ctx: HandlerContext,
-  profile: ResolvedProfile,
-  request: Request,
-  requestContext: RequestContext,
-): Promise<Response> {
-  requireTransport(profile, "direct");
-  const auth = await authorize(ctx, profile, request, requestContext);
+export const signRoute: ProfileRun = async (ctx, profile, request, auth) => {
   const body = await readBody(request, signRequestSchema, "sign");
   const input = await validateInput(profile.profile.input, body.input);
   // The stored name's extension agrees with the type (as the proxy does with the real one):
@@ -51,7 +41,7 @@ export async function signRoute(
     files.push({ ...signed, completionToken });
   }
   return json({ files });
-}
+};
 
 /** Refuses the whole request on the first file the restrictions reject, listing every file's. */
 function rejectFiles(restrictions: PublicRestrictions, files: FileInfo[]): void {
