@@ -26,7 +26,8 @@ export function toNodeHandler(handler: Handler) {
     } catch {
       response = errorResponse(new UploadError("bad-request", "The request is malformed."));
     }
-    send(response, res);
+    // A body that breaks while being sent can only end the connection.
+    await send(response, res).catch(() => res.destroy());
   };
 }
 
@@ -60,13 +61,20 @@ function requestUrl(req: IncomingMessage): URL {
   return new URL(req.url ?? "/", origin);
 }
 
-function send(response: Response, res: ServerResponse): void {
+async function send(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => {
     res.setHeader(name, value);
   });
   if (!response.body) {
     res.end();
+    return;
+  }
+  // The handler's own answers are small JSON: one write with its length, not a chunked stream.
+  if (response.headers.get("content-type")?.startsWith("application/json")) {
+    const body = Buffer.from(await response.arrayBuffer());
+    res.setHeader("content-length", body.length);
+    res.end(body);
     return;
   }
   Readable.fromWeb(response.body as NodeReadableStream).pipe(res);

@@ -23,10 +23,19 @@ export const COMPLETION_GRACE_SECONDS = 24 * 3600;
  * The completion token is a JWT signed with a key derived from the private key (never the key
  * itself, so a completion token can never pass as an ImageKit upload token).
  */
-async function completionKey(config: ImageKitConfig): Promise<CryptoKey> {
-  const derived = await hmacHex("SHA-256", config.privateKey, "upkit completion token v1");
-  return hmacKey(derived, "SHA-256");
+function completionKey(config: ImageKitConfig): Promise<CryptoKey> {
+  let key = completionKeys.get(config.privateKey);
+  if (!key) {
+    key = hmacHex("SHA-256", config.privateKey, "upkit completion token v1").then((derived) =>
+      hmacKey(derived, "SHA-256"),
+    );
+    completionKeys.set(config.privateKey, key);
+  }
+  return key;
 }
+
+/** Derived once per private key, like the imported HMAC keys. */
+const completionKeys = new Map<string, Promise<CryptoKey>>();
 
 export async function createCompletionToken(
   config: ImageKitConfig,
@@ -61,7 +70,18 @@ export async function readCompletionToken(
 }
 
 export async function hashInput(input: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(input ?? null));
+  // Most profiles take no input: its hash is the same every time.
+  if (input === undefined || input === null) {
+    noInputHash ??= digestHex("null");
+    return noInputHash;
+  }
+  return digestHex(JSON.stringify(input));
+}
+
+let noInputHash: Promise<string> | undefined;
+
+async function digestHex(text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(text);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
