@@ -108,6 +108,20 @@ export type CompleteResponse<TData = unknown> = Omit<
   "data"
 > & { data: TData };
 
+/**
+ * Resumable uploads (`{base}/{profile}/tus`, tus 1.0): once the last byte is on the server, it
+ * streams the file on to ImageKit. `GET {base}/{profile}/tus/{id}/result` tells the browser how
+ * that goes: 202 with this body while it runs, 200 with a `CompleteResponse` once ImageKit has
+ * the file, or the error (an `ErrorBody` with its status).
+ */
+export const forwardingStateSchema = z.object({
+  state: z.literal("forwarding"),
+  /** Bytes of the file sent on to ImageKit so far. */
+  bytesSent: z.number().int().nonnegative(),
+  size: z.number().int().nonnegative(),
+});
+export type ForwardingState = z.infer<typeof forwardingStateSchema>;
+
 export const errorBodySchema = z.object({
   error: z.object({
     // Only the codes that go over the wire: a client-only one (`aborted`) is never answered with.

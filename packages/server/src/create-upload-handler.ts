@@ -9,6 +9,7 @@ import type { TrustProxy } from "./rate-limiter";
 import { routeRequest } from "./routes/route-table";
 import type { SigningScheme } from "./signing/sign-upload";
 import type { StateStore } from "./state/state-store";
+import type { TusOptions } from "./tus/tus-options";
 import type { WebhookEvent } from "./webhooks/webhook-event";
 
 export interface UploadHandlerConfig<TProfiles extends Record<string, AnyProfile>> {
@@ -39,6 +40,11 @@ export interface UploadHandlerConfig<TProfiles extends Record<string, AnyProfile
    * Default: this process's memory. Behind several instances, pass one shared store.
    */
   store?: StateStore;
+  /**
+   * Resumable uploads (profiles with `transports: ["tus"]`): where incomplete uploads wait, and
+   * for how long. See the README's "Resumable uploads (tus)".
+   */
+  tus?: TusOptions;
   /** Where unexpected errors are reported (never with the private key). Default `console.error`. */
   onError?: (error: unknown) => void;
   /** For tests: the ImageKit client to use instead of one built from `imagekit`. */
@@ -56,6 +62,11 @@ export type UploadHandler<
 > = ((request: Request, context?: RequestContext) => Promise<Response>) &
   HandlerContract<ProfileContractsOf<TProfiles>> & {
     readonly $profiles: TProfiles;
+    /**
+     * Removes incomplete tus uploads past `tus.expiresIn` now (a timer also does, hourly at
+     * most); resolves to how many. 0 when no profile allows tus.
+     */
+    cleanUpExpiredUploads(): Promise<number>;
   };
 
 /** What an adapter knows of a request beyond the `Request` itself. */
@@ -67,7 +78,8 @@ export interface RequestContext {
 /**
  * One handler for every route of the kit under `basePath` (see `routes/`):
  * `GET config`, `POST {profile}/sign`, `POST {profile}/proxy`, `POST {profile}/complete`,
- * `GET {profile}/status` and `POST webhook`. Configuration errors (a missing key, a bad
+ * `GET {profile}/status`, `POST webhook`, and the tus endpoint `{profile}/tus` (with
+ * `GET {profile}/tus/{id}/result`). Configuration errors (a missing key, a bad
  * restriction) throw here, at start.
  */
 export function createUploadHandler<const TProfiles extends Record<string, AnyProfile>>(
@@ -81,7 +93,8 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
       return toErrorResponse(error, ctx.onError);
     }
   };
-  return handler as UploadHandler<TProfiles>;
+  const cleanUpExpiredUploads = async () => (ctx.tus ? ctx.tus.cleanUpExpiredUploads() : 0);
+  return Object.assign(handler, { cleanUpExpiredUploads }) as unknown as UploadHandler<TProfiles>;
 }
 
 /** An `UploadError` answers as itself; anything else is a bug, reported and answered generically. */

@@ -25,6 +25,14 @@ export type { TrustProxy } from "./rate-limiter";
 export type { SigningScheme } from "./signing/sign-upload";
 export { createMemoryStore, type MemoryStoreOptions } from "./state/memory-store";
 export type { StateStore } from "./state/state-store";
+export { RESULT_HEADER as TUS_RESULT_HEADER } from "./tus/create-tus-service";
+export {
+  DEFAULT_TUS_DIRECTORY,
+  DEFAULT_TUS_EXPIRES_IN,
+  RECOMMENDED_TUS_CHUNK_SIZE,
+  type ReadableDataStore,
+  type TusOptions,
+} from "./tus/tus-options";
 export { verifyWebhook } from "./webhooks/verify-webhook";
 export {
   isKnownWebhookEvent,

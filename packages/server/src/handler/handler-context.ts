@@ -9,6 +9,7 @@ import type { TrustProxy } from "../rate-limiter";
 import type { SigningScheme } from "../signing/sign-upload";
 import { createMemoryStore } from "../state/memory-store";
 import type { StateStore } from "../state/state-store";
+import { createTusService, type TusService } from "../tus/create-tus-service";
 import { publicConfig, type ResolvedProfile, resolveProfiles } from "./resolve-profiles";
 
 /** The configuration, read and checked once, and the state the routes share. */
@@ -27,6 +28,8 @@ export interface HandlerContext {
   profiles: Map<string, ResolvedProfile>;
   /** The body of `GET config`, computed once. */
   publicConfig: ConfigResponse;
+  /** Resumable uploads: present when a profile allows the `tus` transport. */
+  tus: TusService | undefined;
 }
 
 /** Reads the configuration; a missing key, a bad option or profile throws here, at start. */
@@ -43,6 +46,8 @@ export function createHandlerContext(
     );
   }
   const profiles = resolveProfiles(config.profiles);
+  const onError = config.onError ?? ((error: unknown) => console.error("upkit:", error));
+  const usesTus = [...profiles.values()].some((p) => p.transports.includes("tus"));
   return {
     imagekit,
     client,
@@ -53,8 +58,9 @@ export function createHandlerContext(
     tracker: new ProcessingTracker(),
     trustProxy: config.trustProxy ?? false,
     webhook: config.webhook,
-    onError: config.onError ?? ((error: unknown) => console.error("upkit:", error)),
+    onError,
     profiles,
     publicConfig: publicConfig(profiles),
+    tus: usesTus ? createTusService(config.tus ?? {}, onError) : undefined,
   };
 }

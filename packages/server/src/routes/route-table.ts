@@ -8,6 +8,7 @@ import { configRoute } from "./config";
 import { proxyRoute } from "./proxy";
 import { signRoute } from "./sign";
 import { statusRoute } from "./status";
+import { tusRoute } from "./tus";
 import { webhookRoute } from "./webhook";
 
 interface Route<TRun> {
@@ -58,6 +59,8 @@ export async function routeRequest(
   }
   const parts = pathname.slice(basePath.length).split("/").filter(Boolean);
   const method = request.method.toUpperCase();
+  // tus paths answer every method (OPTIONS included) as tus does.
+  if (parts.length >= 2 && parts[1] === "tus") return tusRoute(ctx, request, requestContext, parts);
   if (method === "OPTIONS")
     return new Response(null, { status: 204, headers: { allow: "GET, POST, OPTIONS" } });
   if (parts.length === 1) {

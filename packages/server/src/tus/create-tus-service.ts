@@ -1,0 +1,142 @@
+import { FileStore } from "@tus/file-store";
+import { MemoryLocker, Server, type Upload } from "@tus/server";
+import { UploadError } from "@upkit/core";
+import type { HandlerContext } from "../handler/handler-context";
+import type { ResolvedProfile } from "../handler/resolve-profiles";
+import { checkStoredType } from "./check-stored-type";
+import { startForwarding } from "./forward-upload";
+import type { UploadMetadata } from "./read-creation";
+import {
+  DEFAULT_TUS_DIRECTORY,
+  DEFAULT_TUS_EXPIRES_IN,
+  type ReadableDataStore,
+  type TusOptions,
+} from "./tus-options";
+
+/** What the tus route knows of a request it hands to tus: the hooks read it back by the Request. */
+export interface TusRequest {
+  profile: ResolvedProfile;
+  auth: unknown;
+  /** Set on creation: the metadata to store. */
+  metadata?: UploadMetadata;
+  /** Set by a hook that refused: answered as our JSON error instead of tus's text. */
+  refusal?: UploadError;
+}
+
+/** The resumable-upload side of the handler: one tus store, one tus server per profile. */
+export interface TusService {
+  datastore: ReadableDataStore;
+  requests: WeakMap<Request, TusRequest>;
+  serverFor(ctx: HandlerContext, profile: ResolvedProfile): Server;
+  /** Removes expired incomplete uploads; returns how many. */
+  cleanUpExpiredUploads(): Promise<number>;
+}
+
+/** The header on the last PATCH's answer: ImageKit's result comes from the result route. */
+export const RESULT_HEADER = "Upkit-Result";
+
+export function createTusService(
+  options: TusOptions,
+  onError: (error: unknown) => void,
+): TusService {
+  const expiresIn = options.expiresIn ?? DEFAULT_TUS_EXPIRES_IN;
+  if (!Number.isFinite(expiresIn) || expiresIn <= 0) {
+    throw new Error("tus.expiresIn must be a positive number of seconds");
+  }
+  const datastore =
+    options.datastore ??
+    (new FileStore({
+      directory: options.directory ?? DEFAULT_TUS_DIRECTORY,
+      expirationPeriodInMilliseconds: expiresIn * 1000,
+    }) as ReadableDataStore);
+  const locker = options.locker ?? new MemoryLocker();
+  const requests = new WeakMap<Request, TusRequest>();
+  const servers = new Map<string, Server>();
+  const cleanUpExpiredUploads = () => datastore.deleteExpired();
+  // Between a minute and an hour: a sweep per expiry period, never a busy loop.
+  const sweepMs = Math.min(Math.max(expiresIn, 60), 3600) * 1000;
+  setInterval(() => cleanUpExpiredUploads().catch(onError), sweepMs).unref();
+
+  return {
+    datastore,
+    requests,
+    cleanUpExpiredUploads,
+    serverFor(ctx, profile) {
+      let server = servers.get(profile.name);
+      if (!server) {
+        server = createServer(ctx, profile, { datastore, locker, requests });
+        servers.set(profile.name, server);
+      }
+      return server;
+    },
+  };
+}
+
+function createServer(
+  ctx: HandlerContext,
+  profile: ResolvedProfile,
+  shared: Pick<TusService, "datastore" | "requests"> & { locker: TusOptions["locker"] },
+): Server {
+  const { datastore, requests, locker } = shared;
+  return new Server({
+    path: `${ctx.basePath}/${profile.name}/tus`,
+    datastore,
+    ...(locker ? { locker } : {}),
+    // The path alone: right behind any proxy, and tus-js-client resolves it against its endpoint.
+    relativeLocation: true,
+    maxSize: profile.restrictions.maxFileSize ?? 0,
+    // A finished upload is being read by the forward: only the forward removes it.
+    disableTerminationForFinishedUploads: true,
+    exposedHeaders: [RESULT_HEADER],
+    async onUploadCreate(req) {
+      return { metadata: { ...requests.get(req as Request)?.metadata } };
+    },
+    async onUploadFinish(req, upload) {
+      const state = requests.get(req as Request);
+      if (!state) throw new Error("A tus request reached tus without the upload route");
+      await finishTusUpload(ctx, datastore, state, req as Request, upload);
+      return { headers: { [RESULT_HEADER]: "pending" } };
+    },
+  });
+}
+
+/** The last byte is stored: checks the bytes' type, then starts forwarding to ImageKit. */
+async function finishTusUpload(
+  ctx: HandlerContext,
+  datastore: ReadableDataStore,
+  state: TusRequest,
+  request: Request,
+  upload: Upload,
+): Promise<void> {
+  const metadata = upload.metadata as unknown as UploadMetadata;
+  const size = upload.size ?? upload.offset;
+  let sniffed: Awaited<ReturnType<typeof checkStoredType>>;
+  try {
+    sniffed = await checkStoredType(
+      datastore,
+      upload.id,
+      metadata,
+      state.profile.restrictions,
+      size,
+    );
+  } catch (error) {
+    await datastore.remove(upload.id).catch(ctx.onError);
+    if (!(error instanceof UploadError)) ctx.onError(error);
+    state.refusal =
+      error instanceof UploadError
+        ? error
+        : new UploadError("internal-error", "The upload could not be checked.");
+    // tus answers with this status; the route turns it into our JSON error.
+    throw { status_code: state.refusal.status ?? 400, body: state.refusal.message };
+  }
+  const { profile, auth } = state;
+  await startForwarding(ctx, datastore, {
+    id: upload.id,
+    size,
+    metadata,
+    sniffed,
+    profile,
+    auth,
+    request,
+  });
+}

@@ -1,0 +1,159 @@
+import type { Readable } from "node:stream";
+import { UploadError, type UploadResult, withRetries } from "@upkit/core";
+import { decideFields } from "../handler/decide-fields";
+import { finishUpload } from "../handler/finish-upload";
+import type { HandlerContext } from "../handler/handler-context";
+import type { ResolvedProfile } from "../handler/resolve-profiles";
+import type { SniffedType } from "../proxy/check-file-content";
+import { storedNameFor, storedTypeFor } from "../proxy/stored-file";
+import { type ForwardingRecord, writeForwardingRecord } from "./forwarding-record";
+import type { UploadMetadata } from "./read-creation";
+import type { ReadableDataStore } from "./tus-options";
+
+/** One finished tus upload, on its way to ImageKit. */
+export interface ForwardJob {
+  id: string;
+  size: number;
+  metadata: UploadMetadata;
+  sniffed: SniffedType | undefined;
+  profile: ResolvedProfile;
+  /** What `authorize` returned for the request that sent the last byte (the same owner). */
+  auth: unknown;
+  request: Request;
+}
+
+/** Transient ImageKit failures (network, 5xx, 429) retried from the stored bytes. */
+const MAX_RETRIES = 4;
+/** Progress is written to the store at most this often. */
+const PROGRESS_INTERVAL_MS = 500;
+
+/**
+ * Starts streaming a finished upload from the store to ImageKit, then `onUploadComplete`; the
+ * outcome (or the error) is recorded for the result route, and the stored upload removed either
+ * way. Resolves once the "forwarding" state is recorded (so the result route knows the upload
+ * from the moment tus answers the last PATCH); the rest runs in the background and never rejects.
+ */
+export async function startForwarding(
+  ctx: HandlerContext,
+  datastore: ReadableDataStore,
+  job: ForwardJob,
+): Promise<void> {
+  const { id, size, metadata } = job;
+  const record = (status: number, body: ForwardingRecord["body"]) =>
+    writeForwardingRecord(ctx.store, id, {
+      owner: metadata.owner,
+      profile: metadata.profile,
+      status,
+      body,
+    });
+  await record(202, { state: "forwarding", bytesSent: 0, size });
+  const forward = async () => {
+    let outcome: { status: number; body: ForwardingRecord["body"] };
+    try {
+      const answer = await sendToImageKit(ctx, datastore, job, (bytesSent) =>
+        record(202, { state: "forwarding", bytesSent, size }),
+      );
+      outcome = { status: 200, body: answer };
+    } catch (error) {
+      const failure = asUploadError(error, ctx.onError);
+      outcome = { status: failure.status ?? 500, body: failure.toJSON() };
+    }
+    // Removed before the outcome is told: whoever reads it finds the store clean.
+    await datastore.remove(id).catch(ctx.onError);
+    await record(outcome.status, outcome.body).catch(ctx.onError);
+  };
+  void forward();
+}
+
+async function sendToImageKit(
+  ctx: HandlerContext,
+  datastore: ReadableDataStore,
+  job: ForwardJob,
+  onProgress: (bytesSent: number) => Promise<void>,
+) {
+  const { profile, auth, metadata, sniffed, size, request } = job;
+  const input = metadata.input === undefined ? undefined : JSON.parse(metadata.input);
+  // As the proxy: the profile decides by what the bytes are, and the stored name agrees with them.
+  const contentType = storedTypeFor(metadata.filename, metadata.filetype, sniffed);
+  const storedName = (name: string) => storedNameFor(name, contentType, sniffed);
+  const decided = await decideFields(profile, auth, input, {
+    name: storedName(metadata.filename),
+    size,
+    type: contentType,
+  });
+  const fileName = storedName(decided.fileName ?? metadata.filename);
+  const fields = { ...decided, fileName };
+  const progress = throttledProgress(onProgress);
+  // A stream cannot be replayed: each attempt reads the stored file afresh.
+  let file: UploadResult;
+  try {
+    file = await withRetries(
+      async () => {
+        progress.reset();
+        const body = countedStream(await datastore.read(job.id), progress.add);
+        return ctx.client.upload(fields, { fileName, contentType, body });
+      },
+      { maxRetries: MAX_RETRIES },
+    );
+  } finally {
+    // A late progress write must not land over the outcome.
+    await progress.close();
+  }
+  return finishUpload(ctx, { profile, auth, input, file, request, fields });
+}
+
+/** A Web stream of a Node stream, pulled only as fast as the upload sends (nothing read ahead). */
+function countedStream(source: Readable, onBytes: (count: number) => void) {
+  const chunks = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) {
+          controller.close();
+          return;
+        }
+        onBytes((next.value as Buffer).length);
+        controller.enqueue(next.value as Buffer);
+      },
+      cancel() {
+        source.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function throttledProgress(write: (bytesSent: number) => Promise<void>) {
+  let sent = 0;
+  let last = 0;
+  let closed = false;
+  let pending = Promise.resolve();
+  return {
+    reset() {
+      sent = 0;
+    },
+    add(count: number) {
+      sent += count;
+      const now = Date.now();
+      if (closed || now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      const bytesSent = sent;
+      // Progress is advice: a store that fails here must not fail the upload.
+      pending = pending.then(() => write(bytesSent)).catch(() => {});
+    },
+    close() {
+      closed = true;
+      return pending;
+    },
+  };
+}
+
+function asUploadError(error: unknown, onError: (error: unknown) => void): UploadError {
+  if (error instanceof UploadError) {
+    if (error.code === "internal-error") onError(error);
+    return error;
+  }
+  onError(error);
+  return new UploadError("internal-error", "Something went wrong on the server.");
+}

@@ -1,0 +1,35 @@
+import type { CompleteResponse, ErrorBody, ForwardingState } from "@upkit/core";
+import type { StateStore } from "../state/state-store";
+
+/**
+ * How forwarding an upload to ImageKit goes, in the handler's store so that any instance sharing
+ * it can answer `GET {profile}/tus/{id}/result`: the answer's status and body, with the owner
+ * and profile the result route checks.
+ */
+export interface ForwardingRecord {
+  owner: string;
+  profile: string;
+  status: number;
+  body: ForwardingState | CompleteResponse | ErrorBody;
+}
+
+/** How long a result is kept for the browser to fetch. */
+export const RESULT_TTL_MS = 24 * 60 * 60 * 1000;
+
+const keyOf = (id: string) => `upkit:tus-result:${id}`;
+
+export async function readForwardingRecord(
+  store: StateStore,
+  id: string,
+): Promise<ForwardingRecord | undefined> {
+  const text = await store.get(keyOf(id));
+  return text === undefined ? undefined : (JSON.parse(text) as ForwardingRecord);
+}
+
+export function writeForwardingRecord(
+  store: StateStore,
+  id: string,
+  record: ForwardingRecord,
+): Promise<void> {
+  return store.set(keyOf(id), JSON.stringify(record), RESULT_TTL_MS);
+}
