@@ -5,6 +5,8 @@ export * from "./engine/create-uploader";
 export * from "./engine/direct-transport";
 export { type DownscaleImageOptions, downscaleImage } from "./engine/downscale-image";
 export * from "./engine/proxy-transport";
+export type { TusOptions, TusPreviousUpload, TusUrlStorage } from "./engine/tus-options";
+export * from "./engine/tus-transport";
 export { UPLOADER_CALLBACKS } from "./engine/uploader-callbacks";
 export type * from "./engine/uploader-types";
 export * from "./format-file-size";

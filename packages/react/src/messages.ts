@@ -54,6 +54,10 @@ export interface UploaderMessages {
    * `thumbnail:w-150,h-150`).
    */
   processing: (values: { pending: string[]; done: string[]; failed: string[] }) => string;
+  /** tus: the status once every byte is on the server, while it sends the file on to ImageKit. */
+  forwarding: string;
+  /** tus: an upload that went on from the bytes already on the server (after a pause or reload). */
+  resumed: (values: { size: string }) => string;
   cancel: string;
   retry: string;
   remove: string;
@@ -127,6 +131,8 @@ export const defaultMessages: UploaderMessages = {
   // Names the kinds (`thumbnail`), not the parameters, and each kind once.
   processing: ({ pending }) =>
     `Processing ${[...new Set(pending.map((key) => key.split(":")[0]))].join(", ")}…`,
+  forwarding: "Sending to ImageKit…",
+  resumed: ({ size }) => `Resumed from ${size}`,
   cancel: "Cancel",
   retry: "Retry",
   remove: "Remove",

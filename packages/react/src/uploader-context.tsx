@@ -22,6 +22,7 @@ export type UploaderPart =
   | "status-text"
   | "message"
   | "processing"
+  | "resumed"
   | "result"
   | "result-thumbnail"
   | "progress"

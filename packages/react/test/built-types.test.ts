@@ -34,6 +34,9 @@ const thirdParty: Record<string, string> = {
   "@tanstack/react-query": "react",
   zod: "server",
   "@standard-schema/spec": "server",
+  // The tus options name tus's DataStore and Locker; a server app has Node's types.
+  "@tus/server": "server",
+  "@types/node": "server",
 };
 
 async function writeFiles(base: string, files: Record<string, string>) {
@@ -69,6 +72,26 @@ async function compile(app: string): Promise<string> {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
     return `${stdout}${stderr}`.trim() || String(error);
   }
+}
+
+/**
+ * The diagnostics about our code and declarations: a third-party package's own .d.ts may import
+ * what only a hoisting install provides (@tus/server's `undici-types`), which this linked app
+ * does not reproduce, and which is not ours to check.
+ */
+function ours(diagnostics: string): string {
+  let keep = true;
+  return diagnostics
+    .split("\n")
+    .filter((line) => {
+      if (!/^\s/.test(line)) {
+        const path = line.split("(")[0] ?? "";
+        keep = !path.includes("node_modules/") || path.includes("node_modules/@upkit/");
+      }
+      return keep;
+    })
+    .join("\n")
+    .trim();
 }
 
 const tsconfig = (options: Record<string, unknown>) =>
@@ -229,7 +252,7 @@ describe.concurrent("an app compiled against the built declarations", { timeout:
       "src/uploader.tsx": clientFile("./uploads.js"),
       "src/styles.d.ts": 'declare module "*.css";\n',
     });
-    expect(await compile(app)).toBe("");
+    expect(ours(await compile(app))).toBe("");
   });
 
   it("needs no @upkit/server on the client side, under Node's own ESM resolution", async () => {

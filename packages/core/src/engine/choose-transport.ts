@@ -6,7 +6,7 @@ import type { UploadTransport } from "./uploader-types";
 
 /**
  * The transport for `file` among those the profile allows: the one `options.transport` names;
- * with `auto`, tus for large files when one is supplied, else direct, else proxy. An
+ * with `auto`, tus for large files (when allowed), else direct, else proxy. An
  * `UploadError` says why none fits (the file fails with it before any byte moves).
  */
 export function chooseTransport<TInput, TData>(

@@ -74,6 +74,11 @@ export function createUploader<TData = unknown, TInput = unknown>(
       proxy: lazyTransport("proxy", () =>
         import("./proxy-transport").then((m) => m.createProxyTransport()),
       ),
+      tus: lazyTransport(
+        "tus",
+        () => import("./tus-transport").then((m) => m.createTusTransport(options.tus)),
+        true,
+      ),
     },
     entries,
     order,

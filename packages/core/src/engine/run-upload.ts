@@ -99,6 +99,8 @@ function attempt<TInput, TData>(
     progress: file.size > 0 ? bytesSent / file.size : 0,
     speed: 0,
     eta: undefined,
+    // Only tus sends the bytes to our server first, and then on to ImageKit.
+    ...(transport.name === "tus" ? { phase: "uploading" as const, forwardedBytes: undefined } : {}),
   });
   const input = queue.callbacks.input;
   return transport.upload({
@@ -108,6 +110,14 @@ function attempt<TInput, TData>(
     signal,
     onProgress: (bytes) => {
       if (isCurrent()) queue.meter.report(entry, bytes);
+    },
+    onForwarding: (bytes) => {
+      if (!isCurrent()) return;
+      queue.meter.stop(entry);
+      queue.update(entry, { status: "processing", phase: "forwarding", forwardedBytes: bytes });
+    },
+    onResumed: (offset) => {
+      if (isCurrent()) queue.update(entry, { resumedFrom: offset });
     },
     endpoint: queue.endpoint,
     fetch: queue.fetch,

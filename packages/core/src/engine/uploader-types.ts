@@ -3,6 +3,7 @@ import type { ProfileConfig, Transport } from "../protocol";
 import type { PublicRestrictions } from "../restrictions";
 import type { UploadError } from "../upload-error";
 import type { UploadResult } from "../upload-result";
+import type { TusOptions } from "./tus-options";
 import type { UploaderActionName } from "./uploader-actions";
 
 /**
@@ -54,6 +55,18 @@ export interface UploadFile<TData = unknown> {
    * is pending.
    */
   processing?: { pending: string[]; done: string[]; failed: string[] };
+  /**
+   * tus only: which leg the file is on. `uploading`: the bytes go to our server; `forwarding`:
+   * they are all there (status `processing`) and the server sends them on to ImageKit.
+   */
+  phase?: "uploading" | "forwarding";
+  /** tus only: bytes the server has sent on to ImageKit so far, while `phase` is `forwarding`. */
+  forwardedBytes?: number;
+  /**
+   * tus only: bytes already on the server when the upload last went on from where it stopped
+   * (after a pause, a lost connection, or a page reload and the same file added again).
+   */
+  resumedFrom?: number;
 }
 
 export interface UploaderTotals {
@@ -87,6 +100,10 @@ export interface UploadContext<TInput = unknown> {
   input: TInput;
   signal: AbortSignal;
   onProgress(bytesSent: number): void;
+  /** All bytes are on our server, which sends them on to ImageKit (tus): how far it got. */
+  onForwarding?(bytesSent: number, size: number): void;
+  /** The upload goes on from `offset` bytes already on the server (tus). */
+  onResumed?(offset: number): void;
   /** Where the route lives, e.g. `/api/upload`. */
   endpoint: string;
   fetch: typeof fetch;
@@ -125,15 +142,20 @@ export interface UploaderOptions<TInput = unknown, TData = unknown>
   config?: ProfileConfig;
   /** Default 3. */
   concurrency?: number;
-  /** `auto` (default): direct for small files, proxy when direct is not allowed, tus for large files. */
+  /**
+   * `auto` (default): tus from `TUS_THRESHOLD_BYTES` (8 MiB) when the profile allows it, else
+   * direct, else proxy.
+   */
   transport?: Transport | "auto";
   /** Retries of a failed attempt (network, 5xx, 429). Default 3. */
   retries?: number;
   /** Start uploads as soon as files are added. Default true. */
   autoUpload?: boolean;
   fetch?: typeof fetch;
-  /** Extra transports (e.g. tus, loaded lazily by the caller). */
+  /** Replaces built-in transports (direct, proxy and tus load lazily, on their first file). */
   transports?: Partial<Record<Transport, UploadTransport>>;
+  /** The tus transport's settings (chunk size, retry delays, where upload URLs are kept). */
+  tus?: TusOptions;
 }
 
 export interface Uploader<TData = unknown> {

@@ -10,6 +10,7 @@ import {
   useUploaderContext,
   useUploaderUi,
 } from "../uploader-context";
+import { isForwarding } from "./status";
 
 interface BarProps {
   label: string;
@@ -66,22 +67,30 @@ export interface ProgressProps extends HTMLAttributes<HTMLDivElement> {
 
 /**
  * A file's progress: a `progressbar` named after the file (0 to 100), and a text with the
- * percentage, speed and time left. `data-state`: the file's status.
+ * percentage, speed and time left; while tus forwards the file to ImageKit, that leg's progress.
+ * `data-state`: the file's status, or `forwarding`.
  */
 export function Progress({ file: fileProp, className, ...props }: ProgressProps) {
   const file = useFileItem(fileProp);
   const { messages, classNames, locale } = useUploaderUi();
+  const forwarding = isForwarding(file);
+  const progress = forwarding
+    ? file.size > 0
+      ? (file.forwardedBytes ?? 0) / file.size
+      : 0
+    : file.progress;
+  const state = forwarding ? "forwarding" : file.status;
   const text = messages.progressText({
-    percent: formatPercent(file.progress, locale),
+    percent: formatPercent(progress, locale),
     ...rate(messages, locale, file.status === "uploading", file.speed, file.eta),
   });
   return (
-    <div {...props} {...partProps("progress", classNames, file.status, className)}>
+    <div {...props} {...partProps("progress", classNames, state, className)}>
       <Bar
         label={messages.progressLabel({ name: file.name })}
-        progress={file.progress}
+        progress={progress}
         text={text}
-        state={file.status}
+        state={state}
         classNames={classNames}
       />
     </div>

@@ -34,21 +34,34 @@ export interface StatusProps extends HTMLAttributes<HTMLDivElement> {
   file?: UploadFile;
 }
 
+/** Whether the server is sending the file on to ImageKit (tus's second phase). */
+export const isForwarding = (file: UploadFile) =>
+  file.status === "processing" && file.phase === "forwarding";
+
+/** "Resumed from 40 MB" while a resumed tus upload goes on or is paused, else undefined. */
+function resumedMessage(file: UploadFile, messages: UploaderMessages, locale: string | undefined) {
+  if (!file.resumedFrom || (file.status !== "uploading" && file.status !== "paused")) return;
+  return messages.resumed({ size: formatFileSize(file.resumedFrom, locale) });
+}
+
 /**
- * The file's status in words, the reason of a rejection or failure, and the post-transformations
- * still processing. `data-state`: the file's status.
+ * The file's status in words ("Sending to ImageKit…" while tus forwards it), the reason of a
+ * rejection or failure, where a resumed upload went on from, and the post-transformations still
+ * processing. `data-state`: the file's status.
  */
 export function Status({ file: fileProp, className, ...props }: StatusProps) {
   const file = useFileItem(fileProp);
   const { messages, classNames, restrictions, locale } = useUploaderUi();
   const message = fileMessage(file, messages, restrictions, locale);
+  const resumed = resumedMessage(file, messages, locale);
   const pending = file.processing?.pending ?? [];
   return (
     <div {...props} {...partProps("status", classNames, file.status, className)}>
       <span {...partProps("status-text", classNames, file.status)}>
-        {messages.status[file.status]}
+        {isForwarding(file) ? messages.forwarding : messages.status[file.status]}
       </span>
       {message ? <span {...partProps("message", classNames, file.status)}>{message}</span> : null}
+      {resumed ? <span {...partProps("resumed", classNames, file.status)}>{resumed}</span> : null}
       {pending.length > 0 && file.processing ? (
         <span {...partProps("processing", classNames, "processing")}>
           {messages.processing(file.processing)}
