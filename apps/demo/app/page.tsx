@@ -6,7 +6,12 @@ import { imagekitConfig, webhookSecret } from "../lib/uploads";
 import { Gallery } from "./components/gallery";
 import { Settings } from "./components/settings";
 import { SignIn } from "./components/sign-in";
-import { AvatarUploader, DocumentsUploader, GalleryUploader } from "./components/uploaders";
+import {
+  AvatarUploader,
+  DocumentsUploader,
+  GalleryUploader,
+  VideosUploader,
+} from "./components/uploaders";
 
 export const dynamic = "force-dynamic";
 
@@ -39,6 +44,10 @@ export default async function Home() {
       <section aria-labelledby="documents-heading">
         <h2 id="documents-heading">Documents: streamed through this server</h2>
         <DocumentsUploader />
+      </section>
+      <section aria-labelledby="videos-heading">
+        <h2 id="videos-heading">Large videos (resumable): sent in chunks, paused and resumed</h2>
+        <VideosUploader />
       </section>
     </main>
   );

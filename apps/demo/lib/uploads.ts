@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { createUploadHandler, defineProfile, readImageKitConfig, UploadError } from "@upkit/server";
 import { EMULATOR_DEFAULTS, resolveBackend } from "./backend";
 import { ensureCustomMetadataFields } from "./ensure-custom-metadata-fields";
@@ -64,6 +65,8 @@ export const uploads = createUploadHandler({
       console.log(`webhook: ${event.type}`);
     },
   },
+  // Incomplete resumable uploads wait in the demo's own (git-ignored) folder, not the OS tmpdir.
+  tus: { directory: join(process.cwd(), ".upkit-tus") },
   profiles: {
     avatar: defineProfile({
       restrictions: { maxFileSize: "2MB", accept: ["image/*"], maxFiles: 1 },
@@ -101,6 +104,13 @@ export const uploads = createUploadHandler({
       transports: ["proxy"],
       authorize: signedIn,
       options: () => ({ folder: "/demo/documents", tags: ["demo", "document"] }),
+    }),
+    videos: defineProfile({
+      // Up to the emulator's (and ImageKit's) default video limit, 300 MB.
+      restrictions: { accept: ["video/*"], maxFileSize: "300MB", maxFiles: 3 },
+      transports: ["tus"],
+      authorize: signedIn,
+      options: () => ({ folder: "/demo/videos", tags: ["demo", "video"] }),
     }),
   },
 });

@@ -38,3 +38,7 @@ export function GalleryUploader() {
 export function DocumentsUploader() {
   return <Uploader profile="documents" />;
 }
+
+export function VideosUploader() {
+  return <Uploader profile="videos" />;
+}
