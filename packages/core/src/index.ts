@@ -4,6 +4,7 @@ export * from "./check-file";
 export * from "./engine/create-uploader";
 export * from "./engine/direct-transport";
 export { type DownscaleImageOptions, downscaleImage } from "./engine/downscale-image";
+export { createMemoryUrlStorage } from "./engine/memory-url-storage";
 export * from "./engine/proxy-transport";
 export type { TusOptions, TusPreviousUpload, TusUrlStorage } from "./engine/tus-options";
 export * from "./engine/tus-transport";

@@ -2,32 +2,12 @@
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createUploader } from "../../src/engine/create-uploader";
-import type { TusPreviousUpload, TusUrlStorage } from "../../src/engine/tus-options";
+import { createMemoryUrlStorage } from "../../src/engine/memory-url-storage";
 import type { Uploader, UploaderOptions, UploadFile } from "../../src/engine/uploader-types";
 import { startTusTestServer, TUS_PROFILE, type TusTestServer } from "./tus-test-server";
 
 const KiB = 1024;
 const CHUNK = 64 * KiB;
-
-/** tus-js-client's URL storage in memory: what localStorage keeps across a reload in a browser. */
-function memoryUrlStorage(): TusUrlStorage & { size(): number } {
-  const uploads = new Map<string, TusPreviousUpload & { fingerprint: string }>();
-  let count = 0;
-  return {
-    findAllUploads: async () => [...uploads.values()],
-    findUploadsByFingerprint: async (fingerprint) =>
-      [...uploads.values()].filter((upload) => upload.fingerprint === fingerprint),
-    removeUpload: async (key) => {
-      uploads.delete(key);
-    },
-    addUpload: async (fingerprint, upload) => {
-      const key = `tus::${fingerprint}::${++count}`;
-      uploads.set(key, { ...upload, fingerprint, urlStorageKey: key });
-      return key;
-    },
-    size: () => uploads.size,
-  };
-}
 
 const bytes = (size: number) => Uint8Array.from({ length: size }, (_, i) => i % 251);
 const movie = (size = 16 * CHUNK) =>
@@ -157,7 +137,7 @@ describe("tus transport", () => {
 
   it("after a reload, the same file added again goes on from the server's offset", async () => {
     server.patchDelayMs = 20;
-    const urlStorage = memoryUrlStorage();
+    const urlStorage = createMemoryUrlStorage();
     const before = engine({ tus: { urlStorage } });
     const { until } = watch(before);
     await before.addFiles([movie()]);

@@ -5,9 +5,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  createMemoryUrlStorage,
   createUploader,
-  type TusPreviousUpload,
-  type TusUrlStorage,
   type Uploader,
   type UploadFile,
 } from "@upkit/core";
@@ -78,26 +77,7 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-/** tus-js-client's URL storage in memory: what localStorage is to it in a browser. */
-function memoryUrlStorage(): TusUrlStorage {
-  const uploads = new Map<string, TusPreviousUpload & { fingerprint: string }>();
-  let count = 0;
-  return {
-    findAllUploads: async () => [...uploads.values()],
-    findUploadsByFingerprint: async (fingerprint) =>
-      [...uploads.values()].filter((upload) => upload.fingerprint === fingerprint),
-    removeUpload: async (key) => {
-      uploads.delete(key);
-    },
-    addUpload: async (fingerprint, upload) => {
-      const key = `tus::${fingerprint}::${++count}`;
-      uploads.set(key, { ...upload, fingerprint, urlStorageKey: key });
-      return key;
-    },
-  };
-}
-
-function engine(urlStorage = memoryUrlStorage()): Uploader {
+function engine(urlStorage = createMemoryUrlStorage()): Uploader {
   return createUploader({
     profile: "videos",
     endpoint,
@@ -199,7 +179,7 @@ describe("the engine's tus transport to ImageKit through the handler", () => {
   it("pauses mid-upload and resumes from the server's offset, on the same tus upload", async () => {
     const before = traffic.creations;
     const { file, bytes } = movie(3 * MiB);
-    const urlStorage = memoryUrlStorage();
+    const urlStorage = createMemoryUrlStorage();
     const uploader = engine(urlStorage);
     const { until } = watch(uploader);
     traffic.patchDelayMs = 25;
