@@ -7,12 +7,14 @@ import type { ResolvedProfile } from "./resolve-profiles";
 /**
  * Runs the profile's `authorize`, then counts the request against its rate limit (keyed by
  * what `authorize` returned, when the profile says so). Returns that value: the profile's `ctx`.
+ * `count: false` leaves the counting to the route ({@link countRequest}).
  */
 export async function authorize(
   ctx: HandlerContext,
   profile: ResolvedProfile,
   request: Request,
   requestContext: RequestContext,
+  { count = true }: { count?: boolean } = {},
 ): Promise<unknown> {
   let auth: unknown;
   try {
@@ -22,6 +24,18 @@ export async function authorize(
     // A refusal's own message may say more than the user should see: keep it generic.
     throw new UploadError("forbidden", "You are not allowed to upload here.", { cause: error });
   }
+  if (count) countRequest(ctx, profile, request, requestContext, auth);
+  return auth;
+}
+
+/** Counts one request against the profile's rate limit; throws `rate-limited` past it. */
+export function countRequest(
+  ctx: HandlerContext,
+  profile: ResolvedProfile,
+  request: Request,
+  requestContext: RequestContext,
+  auth: unknown,
+): void {
   const retryAfter = profile.limiter?.hit(
     profile.rateKey
       ? profile.rateKey(request, auth)
@@ -30,7 +44,6 @@ export async function authorize(
   if (retryAfter !== undefined) {
     throw new UploadError("rate-limited", "Too many uploads; try again shortly.", { retryAfter });
   }
-  return auth;
 }
 
 /** Refuses a transport the profile does not list, before anything else runs. */

@@ -1,7 +1,7 @@
 import type { Server } from "@tus/server";
 import { UploadError } from "@upkit/core";
 import type { RequestContext } from "../create-upload-handler";
-import { authorize, requireTransport } from "../handler/authorize";
+import { authorize, countRequest, requireTransport } from "../handler/authorize";
 import type { HandlerContext } from "../handler/handler-context";
 import { errorResponse } from "../http/responses";
 import { SNIFF_BYTES } from "../proxy/check-file-content";
@@ -45,12 +45,21 @@ export async function tusRoute(
   }
   allow(method, action ? ["GET"] : id ? ["PATCH", "HEAD", "DELETE"] : ["POST"]);
 
-  const auth = await authorize(ctx, profile, request, requestContext);
+  // An upload counts once, at its creation: not each of its chunks, checks and result asks.
+  const auth = await authorize(ctx, profile, request, requestContext, { count: id === undefined });
   const owner = await ownerKey(ctx.imagekit.privateKey, profile.name, auth);
   const call: TusCall = { ctx, tus, profile, request, auth, owner };
-  if (action) return tusResultRoute(call, id as string);
   if (id === undefined) return create(call, server);
-  await ownedUpload(call, id);
+  try {
+    if (action) return await tusResultRoute(call, id);
+    await ownedUpload(call, id);
+  } catch (error) {
+    // Guessing at ids is not free: each miss counts.
+    if (error instanceof UploadError && error.code === "not-found") {
+      countRequest(ctx, profile, request, requestContext, auth);
+    }
+    throw error;
+  }
   return write(call, server, id);
 }
 
