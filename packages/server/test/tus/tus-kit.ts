@@ -58,6 +58,13 @@ function buildHandler(emulator: TestEmulator, tus: TusOptions) {
         options: () => ({ folder: "/files", useUniqueFileName: false }),
         onUploadComplete: ({ file }) => ({ size: file.size }),
       }),
+      // Three uploads a minute for each user.
+      limited: defineProfile({
+        transports: ["tus"],
+        authorize: user,
+        rateLimit: { limit: 3, windowMs: 60_000, key: (_request, ctx) => ctx.user },
+        options: () => ({ folder: "/limited" }),
+      }),
       direct: defineProfile({ rateLimit: false }),
     },
   });
