@@ -1,10 +1,9 @@
 import { FileStore } from "@tus/file-store";
 import { MemoryLocker, Server, type Upload } from "@tus/server";
-import { UploadError } from "@upkit/core";
+import type { UploadError } from "@upkit/core";
 import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
-import { checkStoredType } from "./check-stored-type";
-import { startForwarding } from "./forward-upload";
+import { forwardFinishedUpload } from "./forward-finished-upload";
 import type { UploadMetadata } from "./read-creation";
 import {
   DEFAULT_TUS_DIRECTORY,
@@ -100,7 +99,7 @@ function createServer(
   });
 }
 
-/** The last byte is stored: checks the bytes' type, then starts forwarding to ImageKit. */
+/** The last byte is stored: checks the bytes, then starts forwarding them to ImageKit. */
 async function finishTusUpload(
   ctx: HandlerContext,
   datastore: ReadableDataStore,
@@ -108,35 +107,12 @@ async function finishTusUpload(
   request: Request,
   upload: Upload,
 ): Promise<void> {
-  const metadata = upload.metadata as unknown as UploadMetadata;
-  const size = upload.size ?? upload.offset;
-  let sniffed: Awaited<ReturnType<typeof checkStoredType>>;
+  const { profile, auth } = state;
   try {
-    sniffed = await checkStoredType(
-      datastore,
-      upload.id,
-      metadata,
-      state.profile.restrictions,
-      size,
-    );
+    await forwardFinishedUpload(ctx, datastore, { upload, profile, auth, request });
   } catch (error) {
-    await datastore.remove(upload.id).catch(ctx.onError);
-    if (!(error instanceof UploadError)) ctx.onError(error);
-    state.refusal =
-      error instanceof UploadError
-        ? error
-        : new UploadError("internal-error", "The upload could not be checked.");
+    state.refusal = error as UploadError;
     // tus answers with this status; the route turns it into our JSON error.
     throw { status_code: state.refusal.status ?? 400, body: state.refusal.message };
   }
-  const { profile, auth } = state;
-  await startForwarding(ctx, datastore, {
-    id: upload.id,
-    size,
-    metadata,
-    sniffed,
-    profile,
-    auth,
-    request,
-  });
 }

@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import { UploadError, type UploadResult, withRetries } from "@upkit/core";
 import { decideFields } from "../handler/decide-fields";
 import { finishUpload } from "../handler/finish-upload";
@@ -6,8 +5,11 @@ import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
 import type { SniffedType } from "../proxy/check-file-content";
 import { storedNameFor, storedTypeFor } from "../proxy/stored-file";
+import { countedStream } from "./counted-stream";
+import { takeForwardingLease } from "./forwarding-lease";
 import { type ForwardingRecord, writeForwardingRecord } from "./forwarding-record";
 import type { UploadMetadata } from "./read-creation";
+import { throttledProgress } from "./throttled-progress";
 import type { ReadableDataStore } from "./tus-options";
 
 /** One finished tus upload, on its way to ImageKit. */
@@ -17,28 +19,29 @@ export interface ForwardJob {
   metadata: UploadMetadata;
   sniffed: SniffedType | undefined;
   profile: ResolvedProfile;
-  /** What `authorize` returned for the request that sent the last byte (the same owner). */
+  /** What `authorize` returned for the request that finished the upload (its owner). */
   auth: unknown;
   request: Request;
 }
 
 /** Transient ImageKit failures (network, 5xx, 429) retried from the stored bytes. */
 const MAX_RETRIES = 4;
-/** Progress is written to the store at most this often. */
-const PROGRESS_INTERVAL_MS = 500;
 
 /**
  * Starts streaming a finished upload from the store to ImageKit, then `onUploadComplete`; the
  * outcome (or the error) is recorded for the result route, and the stored upload removed either
  * way. Resolves once the "forwarding" state is recorded (so the result route knows the upload
  * from the moment tus answers the last PATCH); the rest runs in the background and never rejects.
+ * Resolves false, doing nothing, when another forward of the upload is under way.
  */
 export async function startForwarding(
   ctx: HandlerContext,
   datastore: ReadableDataStore,
   job: ForwardJob,
-): Promise<void> {
+): Promise<boolean> {
   const { id, size, metadata } = job;
+  const lease = await takeForwardingLease(ctx.store, id, ctx.onError);
+  if (!lease) return false;
   const record = (status: number, body: ForwardingRecord["body"]) =>
     writeForwardingRecord(ctx.store, id, {
       owner: metadata.owner,
@@ -61,8 +64,10 @@ export async function startForwarding(
     // Removed before the outcome is told: whoever reads it finds the store clean.
     await datastore.remove(id).catch(ctx.onError);
     await record(outcome.status, outcome.body).catch(ctx.onError);
+    await lease.release().catch(ctx.onError);
   };
   void forward();
+  return true;
 }
 
 async function sendToImageKit(
@@ -96,57 +101,9 @@ async function sendToImageKit(
       { maxRetries: MAX_RETRIES },
     );
   } finally {
-    // A late progress write must not land over the outcome.
     await progress.close();
   }
   return finishUpload(ctx, { profile, auth, input, file, request, fields });
-}
-
-/** A Web stream of a Node stream, pulled only as fast as the upload sends (nothing read ahead). */
-function countedStream(source: Readable, onBytes: (count: number) => void) {
-  const chunks = source[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const next = await chunks.next();
-        if (next.done) {
-          controller.close();
-          return;
-        }
-        onBytes((next.value as Buffer).length);
-        controller.enqueue(next.value as Buffer);
-      },
-      cancel() {
-        source.destroy();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
-
-function throttledProgress(write: (bytesSent: number) => Promise<void>) {
-  let sent = 0;
-  let last = 0;
-  let closed = false;
-  let pending = Promise.resolve();
-  return {
-    reset() {
-      sent = 0;
-    },
-    add(count: number) {
-      sent += count;
-      const now = Date.now();
-      if (closed || now - last < PROGRESS_INTERVAL_MS) return;
-      last = now;
-      const bytesSent = sent;
-      // Progress is advice: a store that fails here must not fail the upload.
-      pending = pending.then(() => write(bytesSent)).catch(() => {});
-    },
-    close() {
-      closed = true;
-      return pending;
-    },
-  };
 }
 
 function asUploadError(error: unknown, onError: (error: unknown) => void): UploadError {

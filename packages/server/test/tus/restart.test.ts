@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { Upload } from "tus-js-client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEmulator, type TestEmulator } from "../support/emulator";
-import { randomFile, sha256, tusFetch, waitForResult } from "./tus-kit";
+import { randomFile, sha256, tusFetch, tusUpload, waitForResult } from "./tus-kit";
 
 /**
  * The handler runs in a child process (`restart-server.ts`) so that it can die for real
@@ -152,3 +152,48 @@ it("resumes a tus upload after the server was killed mid-upload and started agai
   expect(await readdir(directory)).toEqual([]);
   await second.kill();
 }, 20_000);
+
+it("forwards a finished upload again when the server died while sending it to ImageKit", async () => {
+  const data = randomFile(2 * 1024 * 1024 + 7);
+  // The first forward hangs at ImageKit: the server dies with the upload "forwarding".
+  await fetch(`${emulator.url}/_emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ path: "/api/v1/files/upload", times: 1, fault: { stall: true } }),
+  });
+  const first = await startChild();
+  const { url } = await tusUpload(`${first.base}/files/tus`, data, {
+    metadata: { filename: "forwarded-twice.bin", filetype: "application/octet-stream" },
+  });
+  const during = await tusFetch(`${url}/result`);
+  expect(during.status).toBe(202);
+  expect(await during.json()).toMatchObject({ state: "forwarding", size: data.length });
+  await first.kill();
+  expect(await emulatorFileCount()).toBe(0);
+
+  // The browser asks the restarted server: it finds the finished bytes and sends them again.
+  const second = await startChild();
+  const result = await waitForResult(moved(url, second.base));
+  expect(result.status).toBe(200);
+  expect(result.body.data).toEqual({ size: data.length });
+  const stored = Buffer.from(await (await fetch(result.body.file.url)).arrayBuffer());
+  expect(sha256(stored)).toBe(sha256(data));
+  expect(await emulatorFileCount()).toBe(1);
+  expect(await readdir(directory)).toEqual([]);
+  // Asked again, the same answer, not a third forward.
+  const again = await waitForResult(moved(url, second.base));
+  expect(again.body.file.fileId).toBe(result.body.file.fileId);
+  expect(await emulatorFileCount()).toBe(1);
+  await second.kill();
+}, 20_000);
+
+/** How many files the emulator holds under the profile's folder. */
+async function emulatorFileCount(): Promise<number> {
+  const response = await fetch(`${emulator.url}/v1/files?path=/restarted`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(`${emulator.imagekit.privateKey}:`).toString("base64")}`,
+    },
+  });
+  const files = (await response.json()) as { name: string }[];
+  return files.filter((file) => file.name.startsWith("forwarded-twice")).length;
+}
