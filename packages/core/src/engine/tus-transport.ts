@@ -1,11 +1,11 @@
-import type { PreviousUpload, Upload, UploadOptions } from "tus-js-client";
+import type { PreviousUpload, Upload, UploadOptions, UrlStorage } from "tus-js-client";
 import { UploadError } from "../upload-error";
 import { blobFileReader } from "./blob-file-reader";
 import { TUS_CHUNK_SIZE, TUS_RETRY_DELAYS } from "./defaults";
 import { abortedError } from "./fetch-json";
 import { pollTusResult } from "./poll-tus-result";
 import { isTusRetryable, toTusError } from "./tus-error";
-import type { TusOptions } from "./tus-options";
+import type { TusOptions, TusUrlStorage } from "./tus-options";
 import type { UploadContext, UploadTransport } from "./uploader-types";
 
 type UploadClass = typeof Upload;
@@ -25,20 +25,56 @@ export function createTusTransport(options: TusOptions = {}): UploadTransport {
     name: "tus",
     canResume: true,
     async upload(context) {
-      const { Upload } = await import("tus-js-client");
-      const uploadUrl = await sendBytes(Upload, context, options, uploadUrls);
-      return pollTusResult(uploadUrl, context);
+      const { Upload, defaultOptions } = await import("tus-js-client");
+      const upload = await sendBytes(Upload, context, options, uploadUrls);
+      const url = upload.url as string;
+      try {
+        const outcome = await pollTusResult(url, context);
+        await forget(upload, options.urlStorage ?? defaultOptions.urlStorage, uploadUrls);
+        return outcome;
+      } catch (error) {
+        if (isFinalAnswer(error)) {
+          await forget(upload, options.urlStorage ?? defaultOptions.urlStorage, uploadUrls);
+        }
+        throw error;
+      }
     },
   };
 }
 
-/** Sends the file's bytes to the server; resolves the upload's URL once all are there. */
+/**
+ * Whether the server gave the upload its last word (a refusal it will repeat): then neither a
+ * retry nor a reload should go back to it. A lost connection, a pause or a 5xx leave the URL
+ * kept, so that asking again reaches the result (or a forward started anew from the bytes).
+ */
+function isFinalAnswer(error: unknown): boolean {
+  const status = error instanceof UploadError ? error.status : undefined;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** Drops the upload's URL from the engine and from URL storage: a new add starts afresh. */
+async function forget(
+  upload: Upload,
+  storage: TusUrlStorage | UrlStorage,
+  uploadUrls: WeakMap<File, string>,
+): Promise<void> {
+  uploadUrls.delete(upload.file as File);
+  try {
+    const stored = await upload.findPreviousUploads();
+    const ours = stored.filter((previous) => previous.uploadUrl === upload.url);
+    await Promise.all(ours.map((previous) => storage.removeUpload(previous.urlStorageKey)));
+  } catch {
+    // Storage is advice: at worst a later add of the file asks the server and starts anew.
+  }
+}
+
+/** Sends the file's bytes to the server; resolves the upload once all are there. */
 function sendBytes(
   Upload: UploadClass,
   context: UploadContext,
   options: TusOptions,
   uploadUrls: WeakMap<File, string>,
-): Promise<string> {
+): Promise<Upload> {
   const { file, signal } = context;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortedError(signal));
@@ -51,7 +87,7 @@ function sendBytes(
       },
       onSuccess: () => {
         signal.removeEventListener("abort", stop);
-        if (upload.url) resolve(upload.url);
+        if (upload.url) resolve(upload);
         else reject(new UploadError("bad-request", "The tus server gave no upload URL"));
       },
       onError: (error) => {
@@ -100,7 +136,9 @@ function uploadOptions(context: UploadContext, options: TusOptions): UploadOptio
     // The browser's default without its `tus-br` prefix, so Node (tests, scripts) has one too.
     fingerprint: (blob, { endpoint: url }) =>
       Promise.resolve(["upkit", blob.name, blob.type, blob.size, blob.lastModified, url].join("-")),
-    removeFingerprintOnSuccess: true,
+    // Kept until the server's result is final (`forget`): a reload while the server forwards the
+    // file to ImageKit then finds the finished upload and asks its result, instead of resending.
+    removeFingerprintOnSuccess: false,
     ...(options.urlStorage ? { urlStorage: options.urlStorage } : {}),
     ...(typeof window === "undefined" ? { fileReader: blobFileReader } : {}),
     onShouldRetry: (error) => !signal.aborted && isTusRetryable(error),

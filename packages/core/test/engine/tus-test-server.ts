@@ -21,6 +21,8 @@ export interface TusTestServer {
   failResult(status: number, body: ErrorBody): void;
   /** Wait this long before handing each PATCH to tus, so a test can pause mid-upload. */
   patchDelayMs: number;
+  /** How many result asks of an upload answer 202 "forwarding" before the file. Default 1. */
+  forwardingAnswers: number;
   close(): Promise<void>;
 }
 
@@ -31,8 +33,8 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 
 /**
  * A real `@tus/server` with `@tus/file-store` behind `{base}/{profile}/tus`, the config route,
- * and a stub of `GET {uploadUrl}/result`: 202 (half forwarded) on the first call for an upload,
- * then 200 with a `CompleteResponse` built from what the store received.
+ * and a stub of `GET {uploadUrl}/result`: 202 (half forwarded) on the first call for an upload
+ * (`forwardingAnswers`), then 200 with a `CompleteResponse` built from what the store received.
  */
 export async function startTusTestServer(): Promise<TusTestServer> {
   const directory = await mkdtemp(join(tmpdir(), "upkit-tus-"));
@@ -67,7 +69,8 @@ export async function startTusTestServer(): Promise<TusTestServer> {
     const size = upload.size ?? 0;
     const calls = (polled.get(id) ?? 0) + 1;
     polled.set(id, calls);
-    if (calls === 1) return json(res, 202, { state: "forwarding", bytesSent: size / 2, size });
+    if (calls <= handle.forwardingAnswers)
+      return json(res, 202, { state: "forwarding", bytesSent: size / 2, size });
     const name = upload.metadata?.filename ?? id;
     json(res, 200, {
       file: {
@@ -107,6 +110,7 @@ export async function startTusTestServer(): Promise<TusTestServer> {
       resultError = { status, body };
     },
     patchDelayMs: 0,
+    forwardingAnswers: 1,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

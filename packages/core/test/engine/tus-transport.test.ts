@@ -161,4 +161,39 @@ describe("tus transport", () => {
     // Done: the fingerprint is forgotten, so a later upload of the file starts afresh.
     expect(urlStorage.size()).toBe(0);
   });
+
+  it("after a reload while the server forwards, the same file asks the result, sending nothing", async () => {
+    server.forwardingAnswers = Number.POSITIVE_INFINITY;
+    const urlStorage = createMemoryUrlStorage();
+    const before = engine({ tus: { urlStorage } });
+    const { until } = watch(before);
+    const file = movie();
+    void before.addFiles([file]);
+    await until((view) => view.phase === "forwarding");
+    before.destroy();
+    // The upload is kept until its result is final.
+    expect(urlStorage.size()).toBe(1);
+
+    server.forwardingAnswers = 0;
+    const after = engine({ tus: { urlStorage } });
+    await after.addFiles([movie()]);
+    await after.settled();
+    expect(first(after)).toMatchObject({ status: "success", result: { size: file.size } });
+    expect(server.stats.creations).toBe(1);
+    expect(server.stats.received).toBe(file.size);
+    expect(urlStorage.size()).toBe(0);
+  });
+
+  it("forgets the upload when the server's answer is a final refusal", async () => {
+    server.failResult(415, { error: { code: "file-invalid-type", message: "Not a video" } });
+    const urlStorage = createMemoryUrlStorage();
+    const uploader = engine({ tus: { urlStorage } });
+    await uploader.addFiles([movie()]);
+    await uploader.settled();
+    expect(first(uploader)).toMatchObject({
+      status: "error",
+      error: { code: "file-invalid-type" },
+    });
+    expect(urlStorage.size()).toBe(0);
+  });
 });
