@@ -48,19 +48,20 @@ export function createHandlerContext(
   const profiles = resolveProfiles(config.profiles);
   const onError = config.onError ?? ((error: unknown) => console.error("upkit:", error));
   const usesTus = [...profiles.values()].some((p) => p.transports.includes("tus"));
+  const store = config.store ?? createMemoryStore();
   return {
     imagekit,
     client,
     basePath,
     signing: config.signing ?? "v2",
     expiresIn,
-    store: config.store ?? createMemoryStore(),
+    store,
     tracker: new ProcessingTracker(),
     trustProxy: config.trustProxy ?? false,
     webhook: config.webhook,
     onError,
     profiles,
     publicConfig: publicConfig(profiles),
-    tus: usesTus ? createTusService(config.tus ?? {}, onError) : undefined,
+    tus: usesTus ? createTusService(config.tus ?? {}, { store, onError }) : undefined,
   };
 }

@@ -5,6 +5,7 @@ import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
 import { forwardFinishedUpload } from "./forward-finished-upload";
 import type { UploadMetadata } from "./read-creation";
+import { sweepExpiredUploads } from "./sweep-expired-uploads";
 import {
   DEFAULT_TUS_DIRECTORY,
   DEFAULT_TUS_EXPIRES_IN,
@@ -27,7 +28,7 @@ export interface TusService {
   datastore: ReadableDataStore;
   requests: WeakMap<Request, TusRequest>;
   serverFor(ctx: HandlerContext, profile: ResolvedProfile): Server;
-  /** Removes expired incomplete uploads; returns how many. */
+  /** Removes expired uploads (incomplete, or finished and abandoned); returns how many. */
   cleanUpExpiredUploads(): Promise<number>;
 }
 
@@ -36,7 +37,7 @@ export const RESULT_HEADER = "Upkit-Result";
 
 export function createTusService(
   options: TusOptions,
-  onError: (error: unknown) => void,
+  { store, onError }: Pick<HandlerContext, "store" | "onError">,
 ): TusService {
   const expiresIn = options.expiresIn ?? DEFAULT_TUS_EXPIRES_IN;
   if (!Number.isFinite(expiresIn) || expiresIn <= 0) {
@@ -51,7 +52,7 @@ export function createTusService(
   const locker = options.locker ?? new MemoryLocker();
   const requests = new WeakMap<Request, TusRequest>();
   const servers = new Map<string, Server>();
-  const cleanUpExpiredUploads = () => datastore.deleteExpired();
+  const cleanUpExpiredUploads = () => sweepExpiredUploads(datastore, store, expiresIn * 1000);
   // Between a minute and an hour: a sweep per expiry period, never a busy loop.
   const sweepMs = Math.min(Math.max(expiresIn, 60), 3600) * 1000;
   setInterval(() => cleanUpExpiredUploads().catch(onError), sweepMs).unref();
