@@ -15,7 +15,7 @@ export interface MemoryStoreOptions {
 export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore {
   const capacity = options.capacity ?? 100_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { value: string; expiresAt: number }>();
+  const entries = new Map<string, { value: string | Set<string>; expiresAt: number }>();
 
   const live = (key: string) => {
     const entry = entries.get(key);
@@ -25,7 +25,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
     }
     return entry;
   };
-  const put = (key: string, value: string, ttlMs: number) => {
+  const put = (key: string, value: string | Set<string>, ttlMs: number) => {
     entries.delete(key); // re-inserted last: a Map iterates oldest first
     entries.set(key, { value, expiresAt: now() + ttlMs });
     if (entries.size > capacity) evict();
@@ -36,10 +36,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
     while (entries.size > capacity) entries.delete(entries.keys().next().value as string);
   };
 
-  // Every step is synchronous, so `setIfAbsent` is atomic within the process.
+  const text = (key: string) => {
+    const value = live(key)?.value;
+    return typeof value === "string" ? value : undefined;
+  };
+
+  // Every step is synchronous, so each method is atomic within the process.
   return {
     async get(key) {
-      return live(key)?.value;
+      return text(key);
     },
     async set(key, value, ttlMs) {
       put(key, value, ttlMs);
@@ -51,6 +56,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): StateStore 
     },
     async delete(key) {
       entries.delete(key);
+    },
+    async deleteIf(key, value) {
+      if (text(key) !== value) return false;
+      entries.delete(key);
+      return true;
+    },
+    async extendIf(key, value, ttlMs) {
+      if (text(key) !== value) return false;
+      put(key, value, ttlMs);
+      return true;
+    },
+    async increment(key, ttlMs) {
+      const entry = live(key);
+      const count = (Number(typeof entry?.value === "string" ? entry.value : 0) || 0) + 1;
+      if (entry) entry.value = String(count);
+      else put(key, String(count), ttlMs);
+      return count;
+    },
+    async addToSet(key, members, ttlMs) {
+      const current = live(key)?.value;
+      const set = current instanceof Set ? current : new Set<string>();
+      for (const member of members) set.add(member);
+      put(key, set, ttlMs);
+    },
+    async setMembers(key) {
+      const value = live(key)?.value;
+      return value instanceof Set ? [...value] : [];
     },
   };
 }

@@ -26,14 +26,16 @@ export async function takeForwardingLease(
 ): Promise<ForwardingLease | undefined> {
   const holder = randomUUID();
   if (!(await store.setIfAbsent(keyOf(id), holder, LEASE_MS))) return undefined;
+  // Renewed only while still ours: a forward that lost it (stalled past the lease) takes no
+  // other forward's lease over.
   const renew = setInterval(() => {
-    store.set(keyOf(id), holder, LEASE_MS).catch(onError);
+    store.extendIf(keyOf(id), holder, LEASE_MS).catch(onError);
   }, RENEW_MS);
   renew.unref();
   return {
     async release() {
       clearInterval(renew);
-      if ((await store.get(keyOf(id))) === holder) await store.delete(keyOf(id));
+      await store.deleteIf(keyOf(id), holder);
     },
   };
 }

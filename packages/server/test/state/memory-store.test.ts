@@ -36,3 +36,39 @@ it("stays within its capacity: expired entries go first, then the oldest", async
   expect(await store.get("mid")).toBe("3");
   expect(await store.get("newer")).toBe("5");
 });
+
+it("deletes and extends a key only while it holds the given value", async () => {
+  let now = 0;
+  const store = createMemoryStore({ now: () => now });
+  await store.set("lease", "mine", 100);
+  expect(await store.deleteIf("lease", "theirs")).toBe(false);
+  expect(await store.extendIf("lease", "theirs", 1_000)).toBe(false);
+  expect(await store.extendIf("lease", "mine", 1_000)).toBe(true);
+  now = 500;
+  expect(await store.get("lease")).toBe("mine");
+  expect(await store.deleteIf("lease", "mine")).toBe(true);
+  expect(await store.get("lease")).toBeUndefined();
+  expect(await store.extendIf("lease", "mine", 1_000)).toBe(false);
+});
+
+it("counts in a fixed window: the first increment sets the time to live", async () => {
+  let now = 0;
+  const store = createMemoryStore({ now: () => now });
+  expect(await Promise.all([1, 2, 3].map(() => store.increment("hits", 100)))).toEqual([1, 2, 3]);
+  now = 90;
+  expect(await store.increment("hits", 100)).toBe(4);
+  now = 100;
+  expect(await store.increment("hits", 100)).toBe(1);
+});
+
+it("keeps sets: members added, no duplicates, gone with their time to live", async () => {
+  let now = 0;
+  const store = createMemoryStore({ now: () => now });
+  expect(await store.setMembers("steps")).toEqual([]);
+  await store.addToSet("steps", ["a", "b"], 100);
+  await store.addToSet("steps", ["b", "c"], 100);
+  expect((await store.setMembers("steps")).sort()).toEqual(["a", "b", "c"]);
+  expect(await store.get("steps")).toBeUndefined();
+  now = 100;
+  expect(await store.setMembers("steps")).toEqual([]);
+});
