@@ -6,6 +6,7 @@ import type { HandlerContext } from "../handler/handler-context";
 import { errorResponse } from "../http/responses";
 import { SNIFF_BYTES } from "../proxy/check-file-content";
 import { checkStoredType } from "../tus/check-stored-type";
+import { forwardedHead } from "../tus/forwarded-head";
 import { ownedUpload } from "../tus/owned-upload";
 import { ownerKey } from "../tus/owner-key";
 import { readCreation, type UploadMetadata } from "../tus/read-creation";
@@ -54,10 +55,11 @@ export async function tusRoute(
     if (action) return await tusResultRoute(call, id);
     await ownedUpload(call, id);
   } catch (error) {
+    if (!(error instanceof UploadError && error.code === "not-found")) throw error;
+    const forwarded = method === "HEAD" ? await forwardedHead(call, id) : undefined;
+    if (forwarded) return forwarded;
     // Guessing at ids is not free: each miss counts.
-    if (error instanceof UploadError && error.code === "not-found") {
-      countRequest(ctx, profile, request, requestContext, auth);
-    }
+    await countRequest(ctx, profile, request, requestContext, auth);
     throw error;
   }
   return write(call, server, id);
@@ -83,7 +85,7 @@ async function create(call: TusCall, server: Server): Promise<Response> {
 }
 
 async function write(call: TusCall, server: Server, id: string): Promise<Response> {
-  call.tus.requests.set(call.request, { profile: call.profile, auth: call.auth });
+  call.tus.requests.set(call.request, { profile: call.profile, auth: call.auth, id });
   const offset = Number(call.request.headers.get("upload-offset") ?? Number.NaN);
   const response = await server.handleWeb(call.request);
   return checked(call, response, id, offset);

@@ -1,3 +1,5 @@
+import type { KvStore, Locker, Upload } from "@tus/server";
+
 /**
  * What the handler remembers between requests: which completion tokens were used, which
  * webhooks were delivered, how many requests a client sent, which post-transformations are
@@ -32,4 +34,15 @@ export interface StateStore {
   addToSet(key: string, members: string[], ttlMs: number): Promise<void>;
   /** The members of the set under `key`, in no particular order; empty when absent or expired. */
   setMembers(key: string): Promise<string[]>;
+}
+
+/**
+ * A state store that also serves tus across instances (`redisState` is one): the handler uses
+ * its locker and its upload-metadata store unless the `tus` option names its own.
+ */
+export interface SharedState extends StateStore {
+  /** A tus `Locker` that works across processes. */
+  tusLocker?: Locker;
+  /** Where a `FileStore` on a shared directory keeps upload metadata (its `configstore`). */
+  tusConfigstore?: KvStore<Upload>;
 }

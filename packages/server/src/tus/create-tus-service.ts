@@ -3,6 +3,7 @@ import { MemoryLocker, Server, type Upload } from "@tus/server";
 import type { UploadError } from "@upkit/core";
 import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
+import type { SharedState } from "../state/state-store";
 import { forwardFinishedUpload } from "./forward-finished-upload";
 import type { UploadMetadata } from "./read-creation";
 import { sweepExpiredUploads } from "./sweep-expired-uploads";
@@ -17,6 +18,8 @@ import {
 export interface TusRequest {
   profile: ResolvedProfile;
   auth: unknown;
+  /** The upload the route checked the caller owns (HEAD, PATCH, DELETE): tus acts on it alone. */
+  id?: string;
   /** Set on creation: the metadata to store. */
   metadata?: UploadMetadata;
   /** Set by a hook that refused: answered as our JSON error instead of tus's text. */
@@ -38,6 +41,7 @@ export const RESULT_HEADER = "Upkit-Result";
 export function createTusService(
   options: TusOptions,
   { store, onError }: Pick<HandlerContext, "store" | "onError">,
+  shared: Pick<SharedState, "tusLocker" | "tusConfigstore"> = {},
 ): TusService {
   const expiresIn = options.expiresIn ?? DEFAULT_TUS_EXPIRES_IN;
   if (!Number.isFinite(expiresIn) || expiresIn <= 0) {
@@ -48,8 +52,9 @@ export function createTusService(
     (new FileStore({
       directory: options.directory ?? DEFAULT_TUS_DIRECTORY,
       expirationPeriodInMilliseconds: expiresIn * 1000,
+      ...(shared.tusConfigstore ? { configstore: shared.tusConfigstore } : {}),
     }) as ReadableDataStore);
-  const locker = options.locker ?? new MemoryLocker();
+  const locker = options.locker ?? shared.tusLocker ?? new MemoryLocker();
   const requests = new WeakMap<Request, TusRequest>();
   const servers = new Map<string, Server>();
   const cleanUpExpiredUploads = () => sweepExpiredUploads(datastore, store, expiresIn * 1000);
@@ -88,6 +93,9 @@ function createServer(
     // A finished upload is being read by the forward: only the forward removes it.
     disableTerminationForFinishedUploads: true,
     exposedHeaders: [RESULT_HEADER],
+    // tus would take the id from the end of the whole URL, query and fragment included
+    // (`/tus/mine?/theirs`): it gets the id whose owner the route checked, or none (404).
+    getFileIdFromRequest: (req) => requests.get(req as Request)?.id,
     async onUploadCreate(req) {
       return { metadata: { ...requests.get(req as Request)?.metadata } };
     },

@@ -46,6 +46,7 @@ export async function startForwarding(
     writeForwardingRecord(ctx.store, id, {
       owner: metadata.owner,
       profile: metadata.profile,
+      size,
       status,
       body,
     });

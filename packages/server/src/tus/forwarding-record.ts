@@ -9,6 +9,8 @@ import type { StateStore } from "../state/state-store";
 export interface ForwardingRecord {
   owner: string;
   profile: string;
+  /** The upload's byte count: a HEAD after the stored bytes are gone still says "all there". */
+  size: number;
   status: number;
   body: ForwardingState | CompleteResponse | ErrorBody;
 }

@@ -22,13 +22,9 @@ export async function resumeForwarding(call: TusCall, upload: Upload): Promise<R
     const failure = error as UploadError;
     const status = failure.status ?? 500;
     const { owner, profile: profileName } = metadata;
-    const body = failure.toJSON();
-    await writeForwardingRecord(ctx.store, upload.id, {
-      owner,
-      profile: profileName,
-      status,
-      body,
-    });
+    const size = upload.size ?? upload.offset;
+    const record = { owner, profile: profileName, size, status, body: failure.toJSON() };
+    await writeForwardingRecord(ctx.store, upload.id, record);
     throw failure;
   }
   // Ours, or a concurrent ask's that took the lease first.
