@@ -7,7 +7,10 @@ import { GalleryItem } from "./gallery-item";
 
 export const GALLERY_QUERY_KEY = ["gallery"] as const;
 
-/** What is in the gallery folder, from ImageKit (or the emulator), refreshed after each upload. */
+/**
+ * What is in the gallery and videos folders, from ImageKit (or the emulator), refreshed after each
+ * upload.
+ */
 export function Gallery({ signedIn }: { signedIn: boolean }) {
   const { data, isPending, isError } = useQuery({
     queryKey: GALLERY_QUERY_KEY,

@@ -40,5 +40,7 @@ export function DocumentsUploader() {
 }
 
 export function VideosUploader() {
-  return <Uploader profile="videos" />;
+  // Finished videos are listed in the gallery too.
+  const refreshGallery = useInvalidateOnUpload([GALLERY_QUERY_KEY]);
+  return <Uploader profile="videos" onUploadComplete={refreshGallery} />;
 }

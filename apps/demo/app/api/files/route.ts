@@ -6,9 +6,20 @@ export const dynamic = "force-dynamic";
 
 const client = createImageKitClient(imagekitConfig);
 
-/** The gallery: the files in the demo's gallery folder, newest first. */
+/** The folders the gallery shows: the gallery's own, and the large videos sent by tus. */
+const FOLDERS = ["/demo/gallery", "/demo/videos"];
+const LIMIT = 50;
+
+/** The gallery: the files in the demo's gallery and videos folders, newest first. */
 export async function GET(): Promise<Response> {
-  const files = await client.listFiles({ path: "/demo/gallery", sort: "DESC_CREATED", limit: 50 });
+  const lists = await Promise.all(
+    FOLDERS.map((path) => client.listFiles({ path, sort: "DESC_CREATED", limit: LIMIT })),
+  );
+  // ISO timestamps: their text order is their time order.
+  const files = lists
+    .flat()
+    .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""))
+    .slice(0, LIMIT);
   return Response.json(
     files.map(
       (file): GalleryFile => ({
