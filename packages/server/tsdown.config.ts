@@ -1,7 +1,7 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/next.ts", "src/node.ts"],
+  entry: ["src/index.ts", "src/next.ts", "src/node.ts", "src/redis.ts"],
   format: ["esm"],
   dts: true,
   platform: "node",
