@@ -45,7 +45,7 @@ export const screenshot = (page: Page, name: string) =>
 export const MiB = 1024 * 1024;
 
 /** An MP4's first box, `ftyp` (isom): all a content sniffer needs to call the bytes a video. */
-const MP4_HEAD = Buffer.from([
+export const MP4_HEAD = Buffer.from([
   0x00,
   0x00,
   0x00,

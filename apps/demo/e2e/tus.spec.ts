@@ -1,23 +1,10 @@
 import { expect, type Page, test } from "@playwright/test";
-import { chooseFiles, EMULATOR, section, signIn } from "./support";
+import { chooseFiles, EMULATOR, MiB, MP4_HEAD, progressOf, section, signIn } from "./support";
 
-const MiB = 1024 * 1024;
-
-/** An MP4 as far as any sniffer looks: an `ftyp` box (isom), then `size` bytes in all. */
+/** An MP4 as far as any sniffer looks, `size` bytes in all. */
 function mp4(size: number): Buffer {
   const video = Buffer.alloc(size, 0x2a);
-  Buffer.from([
-    0x00,
-    0x00,
-    0x00,
-    0x18,
-    ...Buffer.from("ftypisom"),
-    0x00,
-    0x00,
-    0x02,
-    0x00,
-    ...Buffer.from("isommp41"),
-  ]).copy(video);
+  MP4_HEAD.copy(video);
   return video;
 }
 
@@ -29,14 +16,6 @@ async function slowChunks(page: Page, delayMs: number) {
     await route.continue().catch(() => {});
   });
 }
-
-/** The uploader's progress for `name`, 0-100. */
-const progressOf = (page: Page, name: string) => async () =>
-  Number(
-    await section(page, /Large videos/)
-      .getByRole("progressbar", { name: `Upload of ${name}` })
-      .getAttribute("aria-valuenow"),
-  );
 
 test("uploads a large video by tus, paused and resumed mid-way, and through a second offline", async ({
   page,
@@ -51,17 +30,17 @@ test("uploads a large video by tus, paused and resumed mid-way, and through a se
   await chooseFiles(videos, { name: "clip.mp4", mimeType: "video/mp4", buffer: video });
 
   // Mid-way: some chunks are on the server, not all.
-  await expect.poll(progressOf(page, "clip.mp4"), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(progressOf(videos, "clip.mp4"), { timeout: 20_000 }).toBeGreaterThan(0);
   await videos.getByRole("button", { name: "Pause clip.mp4" }).click();
   await expect(videos.getByText("Paused", { exact: true })).toBeVisible();
-  const pausedAt = await progressOf(page, "clip.mp4")();
+  const pausedAt = await progressOf(videos, "clip.mp4")();
   expect(pausedAt).toBeLessThan(100);
 
   await videos.getByRole("button", { name: "Resume clip.mp4" }).click();
   await expect(videos.getByText(/Resumed from/)).toBeVisible();
   // The network drops for a second, while chunks are still to go: tus-js-client retries the lost
   // chunk and goes on.
-  expect(await progressOf(page, "clip.mp4")()).toBeLessThan(100);
+  expect(await progressOf(videos, "clip.mp4")()).toBeLessThan(100);
   await context.setOffline(true);
   await page.waitForTimeout(1000);
   await context.setOffline(false);
