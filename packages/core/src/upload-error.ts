@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   "upstream-error": 502,
   "upstream-timeout": 504,
   "internal-error": 500,
+  // The server's shared state (e.g. Redis) cannot be reached: nothing was done, try again.
+  "service-unavailable": 503,
 } as const;
 
 /**
@@ -37,6 +39,32 @@ export type UploadErrorCode = WireErrorCode | ClientErrorCode;
 export function isWireErrorCode(code: unknown): code is WireErrorCode {
   return typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
 }
+
+/**
+ * The codes a retry may get past, and how: the one table behind `UploadError#retryable` (the
+ * engine's and the server's own retries) and `canRetry` (the engine's `retry(id)`, and whether a
+ * UI offers Retry).
+ * - `"auto"`: a passing failure (no answer, a 5xx, a 429): retried with backoff on its own, and
+ *   offered to the user once those retries are spent.
+ * - `"manual"`: stopped on this side, or the other side went away (`aborted`), or a clash with
+ *   the server's state (`conflict`): never retried on its own, but a user's retry may go through.
+ *
+ * Any other code gets the same answer again (a refusal, bad input, a broken restriction, an
+ * unknown profile: the other 4xx), so a retry is neither made nor offered; a new code is one of
+ * those until it is listed here.
+ */
+export const RETRY_POLICY: { readonly [code in UploadErrorCode]?: "auto" | "manual" } = {
+  "network-error": "auto",
+  "rate-limited": "auto",
+  "upstream-error": "auto",
+  "upstream-timeout": "auto",
+  "internal-error": "auto",
+  "service-unavailable": "auto",
+  aborted: "manual",
+  // A clash with the server's state that passes (a tus upload locked by an earlier request or
+  // missing bytes, a completion under way): a 4xx, so not retried on its own.
+  conflict: "manual",
+};
 
 /** The codes a single file is rejected with before any byte is sent. */
 export const REJECTION_CODES = [
@@ -57,8 +85,22 @@ export interface ErrorBody {
 }
 
 /**
+ * The code of an answer that is not ours, by its status (5xx: `upstream-error`, else
+ * `bad-request`). tus's own 409 (offset mismatch) and 423 (locked by an earlier request) are
+ * conflicts that a later try, resuming from the server's offset, gets past.
+ */
+const CODE_BY_STATUS: { readonly [status: number]: UploadErrorCode } = {
+  401: "unauthorized",
+  403: "forbidden",
+  409: "conflict",
+  423: "conflict",
+  429: "rate-limited",
+};
+
+/**
  * The one error class of the kit. `toJSON` is what goes over the wire, `fromBody` rebuilds it on
- * the other side. `retryable` says whether trying again may help (network, 5xx, 429).
+ * the other side. `retryable` says whether it is retried on its own (network, 5xx, 429); see
+ * `RETRY_POLICY`.
  */
 export class UploadError extends Error {
   readonly code: UploadErrorCode;
@@ -86,14 +128,9 @@ export class UploadError extends Error {
     return isWireErrorCode(this.code) ? ERROR_CODES[this.code] : undefined;
   }
 
+  /** Whether it is retried with backoff on its own (`RETRY_POLICY` says `"auto"`). */
   get retryable(): boolean {
-    return [
-      "network-error",
-      "upstream-error",
-      "upstream-timeout",
-      "rate-limited",
-      "internal-error",
-    ].includes(this.code);
+    return RETRY_POLICY[this.code] === "auto";
   }
 
   toJSON(): ErrorBody {
@@ -112,18 +149,26 @@ export class UploadError extends Error {
     if (error && isWireErrorCode(error.code) && typeof error.message === "string") {
       return new UploadError(error.code, error.message, { data: error.data });
     }
-    const code: UploadErrorCode =
-      status === 429
-        ? "rate-limited"
-        : status >= 500
-          ? "upstream-error"
-          : status === 401
-            ? "unauthorized"
-            : status === 403
-              ? "forbidden"
-              : "bad-request";
+    const code = status >= 500 ? "upstream-error" : (CODE_BY_STATUS[status] ?? "bad-request");
     return new UploadError(code, `Request failed with status ${status}`);
   }
 }
 
 export const isUploadError = (error: unknown): error is UploadError => error instanceof UploadError;
+
+/**
+ * Whether a user's retry of the file may help, which is when the engine's `retry(id)` acts and
+ * the UI offers Retry: a canceled file, or one that failed with a code `RETRY_POLICY` lists (a
+ * network loss, a 5xx, a 429, an abort, a conflict). A refusal (unauthorized, forbidden), bad
+ * input, a type or size the server refused would fail the same way again.
+ */
+export function canRetry(file: {
+  status: string;
+  error?: { readonly code: UploadErrorCode } | undefined;
+}): boolean {
+  return (
+    file.status === "canceled" ||
+    // Failed without an error to judge by: nothing says a retry cannot help.
+    (file.status === "error" && (!file.error || Object.hasOwn(RETRY_POLICY, file.error.code)))
+  );
+}

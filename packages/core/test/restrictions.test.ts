@@ -9,9 +9,9 @@ describe("restrictions", () => {
     maxFiles: 2,
   });
 
-  it("publish sizes in bytes", () => {
+  it("publish sizes in bytes (SI: 1MB is 1,000,000)", () => {
     expect(restrictions).toEqual({
-      maxFileSize: 1024 * 1024,
+      maxFileSize: 1_000_000,
       accept: ["image/*", ".pdf"],
       maxFiles: 2,
     });
@@ -37,13 +37,20 @@ describe("restrictions", () => {
     expect(checkFile(restrictions, { name: "a.png", size: 1, type: "image/png" })).toBeUndefined();
   });
 
+  it("draw the line where the message says: 1 MB is 1,000,000 bytes", () => {
+    const at = (size: number) =>
+      checkFile(restrictions, { name: "a.png", size, type: "image/png" });
+    expect(at(1_000_000)).toBeUndefined();
+    expect(at(1_000_001)?.message).toBe("a.png is larger than 1 MB");
+  });
+
   it("reject a file under minFileSize with a code of its own", () => {
     const small = resolveRestrictions({ minFileSize: "1KB" });
     expect(checkFile(small, { name: "tiny.png", size: 10, type: "image/png" })).toEqual({
       code: "file-too-small",
       message: "tiny.png is smaller than 1 kB",
     });
-    expect(checkFile(small, { name: "ok.png", size: 1024, type: "image/png" })).toBeUndefined();
+    expect(checkFile(small, { name: "ok.png", size: 1000, type: "image/png" })).toBeUndefined();
   });
 
   it("count only accepted files against maxFiles, including those already queued", () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { errorBodySchema } from "../src/protocol";
-import { ERROR_CODES, REJECTION_CODES, UploadError } from "../src/upload-error";
+import {
+  CLIENT_ERROR_CODES,
+  canRetry,
+  ERROR_CODES,
+  REJECTION_CODES,
+  RETRY_POLICY,
+  UploadError,
+  type UploadErrorCode,
+} from "../src/upload-error";
 
 describe("UploadError", () => {
   it("maps each code to one status and crosses the wire as { code, message, data }", () => {
@@ -25,6 +33,11 @@ describe("UploadError", () => {
     expect(UploadError.fromBody("<html>", 502).code).toBe("upstream-error");
     expect(UploadError.fromBody({}, 429).code).toBe("rate-limited");
     expect(UploadError.fromBody(null, 401).code).toBe("unauthorized");
+    expect(UploadError.fromBody("", 403).code).toBe("forbidden");
+    // tus's own answers: an offset mismatch, a lock an earlier request still holds.
+    expect(UploadError.fromBody("ERR_INVALID_OFFSET", 409).code).toBe("conflict");
+    expect(UploadError.fromBody("ERR_LOCK_TIMEOUT", 423).code).toBe("conflict");
+    expect(UploadError.fromBody("", 404).code).toBe("bad-request");
   });
 
   it("keeps client-only codes out of the status table and off the wire", () => {
@@ -54,5 +67,53 @@ describe("UploadError", () => {
     expect(new UploadError("rate-limited", "x").retryable).toBe(true);
     expect(new UploadError("file-too-large", "x").retryable).toBe(false);
     expect(new UploadError("forbidden", "x").retryable).toBe(false);
+    // Stopped on this side: not retried on its own, but a user may try again.
+    expect(new UploadError("aborted", "x").retryable).toBe(false);
+  });
+
+  it("decides in one table, for every code, whether a retry may help", () => {
+    const codes = [...Object.keys(ERROR_CODES), ...CLIENT_ERROR_CODES] as UploadErrorCode[];
+    const offered = codes.filter((code) =>
+      canRetry({ status: "error", error: new UploadError(code, "x") }),
+    );
+    expect(Object.keys(RETRY_POLICY).sort()).toEqual(offered.sort());
+    expect(offered.sort()).toEqual([
+      "aborted",
+      "conflict",
+      "internal-error",
+      "network-error",
+      "rate-limited",
+      "upstream-error",
+      "upstream-timeout",
+    ]);
+    // What is retried on its own: every 5xx and 429 the server answers, and a lost connection.
+    const automatic = codes.filter((code) => new UploadError(code, "x").retryable);
+    expect(automatic.sort()).toEqual(
+      [
+        ...Object.entries(ERROR_CODES)
+          .filter(([, status]) => status >= 500 || status === 429)
+          .map(([code]) => code),
+        "network-error",
+      ].sort(),
+    );
+    // Not a code, though every object has it.
+    expect(canRetry({ status: "error", error: { code: "toString" as UploadErrorCode } })).toBe(
+      false,
+    );
+  });
+
+  it("lets a user retry a canceled or retryable failed file, and nothing else", () => {
+    const error = (code: UploadErrorCode) => new UploadError(code, "x");
+    expect(canRetry({ status: "canceled" })).toBe(true);
+    expect(canRetry({ status: "error", error: error("network-error") })).toBe(true);
+    expect(canRetry({ status: "error", error: error("aborted") })).toBe(true);
+    expect(canRetry({ status: "error", error: error("conflict") })).toBe(true);
+    expect(canRetry({ status: "error", error: error("unauthorized") })).toBe(false);
+    expect(canRetry({ status: "error", error: error("file-invalid-type") })).toBe(false);
+    // A plain { code } (a snapshot that went through JSON) is judged by its code.
+    expect(canRetry({ status: "error", error: { code: "rate-limited" } })).toBe(true);
+    for (const status of ["success", "uploading", "queued", "paused", "rejected", "processing"]) {
+      expect(canRetry({ status, error: error("network-error") }), status).toBe(false);
+    }
   });
 });

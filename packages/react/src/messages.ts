@@ -33,11 +33,16 @@ export interface UploaderMessages {
   totalProgressLabel: string;
   /** A file's progress text (`speed` and `eta` are absent until measured). */
   progressText: (values: { percent: string; speed?: string; eta?: string }) => string;
-  /** The total progress text. */
+  /**
+   * The total progress text: `done` uploaded and `failed` of `total` files; `percent` (the bar's,
+   * where a failed file's bytes count as not uploaded) only while some file is still on its way,
+   * `speed` and `eta` once measured.
+   */
   totalText: (values: {
     done: number;
+    failed: number;
     total: number;
-    percent: string;
+    percent?: string;
     speed?: string;
     eta?: string;
   }) => string;
@@ -106,8 +111,10 @@ export const defaultMessages: UploaderMessages = {
   progressLabel: ({ name }) => `Upload of ${name}`,
   totalProgressLabel: "Total upload progress",
   progressText: ({ percent, speed, eta }) => [percent, speed, eta].filter(Boolean).join(" · "),
-  totalText: ({ done, total, percent, speed, eta }) =>
-    [`${done} of ${total} uploaded`, percent, speed, eta].filter(Boolean).join(" · "),
+  totalText: ({ done, failed, total, percent, speed, eta }) =>
+    [`${done} of ${total} uploaded`, failed > 0 && `${failed} failed`, percent, speed, eta]
+      .filter(Boolean)
+      .join(" · "),
   speed: ({ size }) => `${size}/s`,
   eta: ({ duration }) => `${duration} left`,
   status: {

@@ -64,6 +64,26 @@ describe("<Uploader> against the real route and the emulator", () => {
     expect(link.getAttribute("href")).toMatch(new RegExp(`^${emulator.urlEndpoint}/docs/proxied`));
   });
 
+  it("sums up a proxy upload the server refuses by its content as failed, without a Retry", async () => {
+    render(<Uploader profile="docs" endpoint={endpoint} locale="en" />);
+    const dropzone = await screen.findByRole("button", { name: /drop files here/i });
+    await waitFor(() => expect(dropzone).toHaveAccessibleDescription(/image/));
+    // An image by its name and type, text by its bytes: every byte goes out, then the server's
+    // sniffing refuses it.
+    const fake = new File(["just some text, not an image at all"], "fake.png", {
+      type: "image/png",
+    });
+    fireEvent.drop(dropzone, dropData([fake]));
+    await waitFor(() => expect(row("fake.png")).toHaveAttribute("data-state", "error"), {
+      timeout: 10_000,
+    });
+    const total = screen.getByRole("progressbar", { name: "Total upload progress" });
+    expect(total).toHaveAttribute("aria-valuetext", "0 of 1 uploaded · 1 failed");
+    expect(total).toHaveAttribute("aria-valuenow", "0");
+    const buttons = within(row("fake.png") as HTMLElement).getAllByRole("button");
+    expect(buttons.map((button) => button.textContent)).toEqual(["Remove"]);
+  });
+
   it("rejects a file the published restrictions refuse, without a request", async () => {
     render(<Uploader profile="photos" endpoint={endpoint} />);
     const dropzone = await screen.findByRole("button", { name: /drop files here/i });

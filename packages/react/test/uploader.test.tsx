@@ -150,9 +150,9 @@ describe("<Uploader>", () => {
     const { drop, manual } = setup({ onUploadError, onUploadComplete });
     drop([png("b.png")]);
     await waitFor(() => expect(manual.isPending("b.png")).toBe(true));
-    act(() => manual.fail("b.png", new UploadError("forbidden", "Only admins may upload")));
+    act(() => manual.fail("b.png", new UploadError("upstream-error", "ImageKit is down")));
     await waitFor(() => expect(row("b.png")).toHaveAttribute("data-state", "error"));
-    expect(row("b.png")).toHaveTextContent("Only admins may upload");
+    expect(row("b.png")).toHaveTextContent("ImageKit is down");
     expect(onUploadError).toHaveBeenCalledTimes(1);
 
     await user.click(screen.getByRole("button", { name: "Retry b.png" }));
@@ -163,6 +163,86 @@ describe("<Uploader>", () => {
       name: "b.png",
       data: { saved: 1 },
     });
+  });
+
+  it("offers Retry only when a retry may help: not after a refusal or a broken rule", async () => {
+    const { drop, manual } = setup({ concurrency: 4 });
+    drop([png("a.png"), png("b.png"), png("c.png"), png("d.png")]);
+    await waitFor(() => expect(manual.isPending("d.png")).toBe(true));
+    act(() => {
+      manual.fail("a.png", new UploadError("unauthorized", "Sign in to upload."));
+      manual.fail("b.png", new UploadError("file-invalid-type", "b.png is not an accepted type"));
+      manual.fail("c.png", new UploadError("network-error", "The connection was lost"));
+      manual.fail("d.png", new UploadError("rate-limited", "Too many uploads"));
+    });
+    await waitFor(() => expect(row("d.png")).toHaveAttribute("data-state", "error"));
+    const buttons = (name: string) =>
+      within(row(name))
+        .getAllByRole("button")
+        .map((button) => button.textContent);
+    expect(row("a.png")).toHaveTextContent("Sign in to upload.");
+    expect(buttons("a.png")).toEqual(["Remove"]);
+    expect(buttons("b.png")).toEqual(["Remove"]);
+    expect(buttons("c.png")).toEqual(["Retry", "Remove"]);
+    expect(buttons("d.png")).toEqual(["Retry", "Remove"]);
+  });
+
+  it("renders a RetryButton of its own only when a retry may help", async () => {
+    const { drop, manual } = setup({
+      renderFile: (file) => (
+        <Uploader.FileItem key={file.id} file={file}>
+          <span data-part="file-name">{file.name}</span>
+          <Uploader.Status />
+          <Uploader.RetryButton />
+        </Uploader.FileItem>
+      ),
+    });
+    drop([png("a.png"), png("b.png")]);
+    await waitFor(() => expect(manual.isPending("b.png")).toBe(true));
+    act(() => {
+      manual.fail("a.png", new UploadError("forbidden", "Only admins may upload"));
+      manual.fail("b.png", new UploadError("upstream-error", "ImageKit is down"));
+    });
+    await screen.findByRole("button", { name: "Retry b.png" });
+    expect(row("a.png")).toHaveTextContent("Only admins may upload");
+    expect(screen.queryByRole("button", { name: "Retry a.png" })).toBeNull();
+  });
+
+  it("sums up failures in the total: the count failed, and no percentage of bytes that went nowhere", async () => {
+    const { drop, manual } = setup();
+    drop([sized("sent.png", "image/png", 1000), sized("ok.png", "image/png", 1000)]);
+    await waitFor(() => expect(manual.isPending("ok.png")).toBe(true));
+    const total = screen.getByRole("progressbar", { name: "Total upload progress" });
+    // Every byte went out (as through the proxy), then the server refused the file.
+    act(() => manual.progress("sent.png", 1000));
+    await waitFor(() => expect(total).toHaveAttribute("aria-valuenow", "50"));
+    act(() => manual.fail("sent.png", new UploadError("file-invalid-type", "Not a PNG")));
+    await waitFor(() => expect(row("sent.png")).toHaveAttribute("data-state", "error"));
+    expect(total).toHaveAttribute("aria-valuenow", "0");
+    expect(total).toHaveAttribute("aria-valuetext", "0 of 2 uploaded · 1 failed · 0%");
+
+    act(() => manual.finish("ok.png"));
+    await waitFor(() => expect(row("ok.png")).toHaveAttribute("data-state", "success"));
+    expect(total).toHaveAttribute("aria-valuenow", "50");
+    expect(total).toHaveAttribute("aria-valuetext", "1 of 2 uploaded · 1 failed");
+    expect(document.querySelector('[data-part="total-progress"]')).toHaveAttribute(
+      "data-state",
+      "error",
+    );
+  });
+
+  it("shows sizes in SI units (1 kB = 1000 bytes), and bytes in the plural", async () => {
+    const { drop } = setup({ locale: "en" });
+    drop([
+      sized("one.png", "image/png", 1),
+      sized("small.png", "image/png", 586),
+      sized("mid.png", "image/png", 105_931),
+    ]);
+    await waitFor(() => expect(screen.getAllByRole("listitem")).toHaveLength(3));
+    const size = (name: string) => row(name).querySelector('[data-part="file-size"]')?.textContent;
+    expect(size("one.png")).toBe("1 byte");
+    expect(size("small.png")).toBe("586 bytes");
+    expect(size("mid.png")).toBe("105.9 kB");
   });
 
   it("is keyboard operable: Tab reaches the dropzone, Enter and Space open the picker", async () => {

@@ -17,6 +17,13 @@ function isConfigResponse(body: unknown): body is ConfigResponse {
   );
 }
 
+/**
+ * `GET {endpoint}/config`'s answers by URL, in flight or settled: every uploader on the page that
+ * talks to one endpoint shares one request (the server publishes the same config to everyone).
+ * A request that fails leaves the map as it fails, so the next call asks again.
+ */
+const answers = new Map<string, Promise<ConfigResponse>>();
+
 /** The published restrictions and transports of `profile`, from `GET {endpoint}/config`. */
 export async function fetchProfileConfig(
   fetchFn: typeof fetch,
@@ -24,7 +31,15 @@ export async function fetchProfileConfig(
   profile: string,
 ): Promise<ProfileConfig> {
   const url = `${endpoint}/config`;
-  const { profiles } = expectShape(isConfigResponse, await fetchJson(fetchFn, url), url);
+  let answer = answers.get(url);
+  if (!answer) {
+    answer = fetchJson(fetchFn, url).then((body) => expectShape(isConfigResponse, body, url));
+    answers.set(url, answer);
+    // The callers get the failure; this only forgets it. Only this request's own failure can
+    // remove it: a later one is made only once it is gone.
+    answer.catch(() => answers.delete(url));
+  }
+  const { profiles } = await answer;
   const found = profiles[profile];
   if (!found) {
     const known = Object.keys(profiles).join(", ") || "none";

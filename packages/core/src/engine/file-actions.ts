@@ -1,3 +1,4 @@
+import { canRetry } from "../upload-error";
 import { ACTIVE, type QueueState } from "./engine-state";
 import type { UploaderActions } from "./uploader-types";
 
@@ -6,6 +7,8 @@ export type FileActions = Pick<UploaderActions, "cancel" | "retry" | "remove" | 
 /**
  * The actions on one file, by id; each does nothing to a file whose status does not allow it.
  * `pause` needs a transport that can resume (tus): stopping a plain POST loses its bytes.
+ * `retry` needs a failure a retry can get past (`canRetry`): a refusal or a broken rule would
+ * only fail again.
  */
 export function createFileActions<TInput, TData>(queue: QueueState<TInput, TData>): FileActions {
   const { entries, order, update, changed, emit, callbacks, scheduler } = queue;
@@ -21,7 +24,7 @@ export function createFileActions<TInput, TData>(queue: QueueState<TInput, TData
 
   function retry(id: string) {
     const entry = entries.get(id);
-    if (!entry || (entry.view.status !== "error" && entry.view.status !== "canceled")) return;
+    if (!entry || !canRetry(entry.view)) return;
     const resumable = entry.transportImpl?.canResume ?? false;
     update(entry, {
       status: "queued",

@@ -8,7 +8,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function setUp(options: { concurrency?: number; autoUpload?: boolean } = {}) {
+function setUp(options: { concurrency?: number; autoUpload?: boolean; retries?: number } = {}) {
   const fake = createFakeTransport();
   const callbacks = {
     onUploadBegin: vi.fn(),
@@ -168,16 +168,13 @@ describe("cancel, retry, remove", () => {
   });
 
   it("a failed file can be retried by hand", async () => {
-    const { uploader, fake, onUploadError } = setUp();
+    const { uploader, fake, onUploadError } = setUp({ retries: 0 });
     const [added] = await uploader.addFiles(names(1));
-    const refused = new UploadError("invalid-input", "alt is required");
-    fake.calls[0]?.fail(refused);
+    const down = new UploadError("upstream-error", "ImageKit is down");
+    fake.calls[0]?.fail(down);
     await uploader.settled();
-    expect(uploader.getSnapshot().files[0]).toMatchObject({ status: "error", error: refused });
-    expect(onUploadError).toHaveBeenCalledWith(
-      expect.objectContaining({ status: "error" }),
-      refused,
-    );
+    expect(uploader.getSnapshot().files[0]).toMatchObject({ status: "error", error: down });
+    expect(onUploadError).toHaveBeenCalledWith(expect.objectContaining({ status: "error" }), down);
     expect(uploader.getSnapshot().totals.failed).toBe(1);
 
     uploader.retry(added?.id ?? "");
@@ -186,6 +183,24 @@ describe("cancel, retry, remove", () => {
     await uploader.settled();
     expect(uploader.getSnapshot().files[0]).toMatchObject({ status: "success", attempts: 2 });
     expect(uploader.getSnapshot().files[0]?.error).toBeUndefined();
+  });
+
+  it.each([
+    new UploadError("unauthorized", "Sign in to upload."),
+    new UploadError("forbidden", "Only admins may upload"),
+    new UploadError("file-invalid-type", "photo.png is not an accepted type (application/pdf)"),
+    new UploadError("file-too-large", "photo.png is larger than 1 MB"),
+    new UploadError("invalid-input", "alt is required"),
+    new UploadError("upload-failed", "ImageKit refused the upload"),
+  ])("a failure a retry cannot get past is not retried by hand: $code", async (refused) => {
+    const { uploader, fake } = setUp({ retries: 0 });
+    const [added] = await uploader.addFiles(names(1));
+    fake.calls[0]?.fail(refused);
+    await uploader.settled();
+    uploader.retry(added?.id ?? "");
+    uploader.retryAll();
+    expect(fake.calls).toHaveLength(1);
+    expect(uploader.getSnapshot().files[0]).toMatchObject({ status: "error", error: refused });
   });
 
   it("a canceled file can be retried; a rejected one cannot", async () => {
@@ -229,19 +244,27 @@ describe("cancel, retry, remove", () => {
     expect(onUploadAborted).toHaveBeenCalledTimes(4);
   });
 
-  it("retryAll retries the failed files only, in order, within the concurrency", async () => {
-    const { uploader, fake } = setUp({ concurrency: 2 });
-    const added = await uploader.addFiles(names(4));
-    const refused = new UploadError("invalid-input", "no");
-    fake.calls[0]?.fail(refused);
+  it("retryAll retries the failed files a retry can help, in order, within the concurrency", async () => {
+    const { uploader, fake } = setUp({ concurrency: 2, retries: 0 });
+    const added = await uploader.addFiles(names(5));
+    const lost = new UploadError("network-error", "offline");
+    fake.calls[0]?.fail(lost);
     fake.calls[1]?.succeed();
     await tick();
-    fake.calls[2]?.fail(refused);
-    uploader.cancel(added[3]?.id ?? "");
+    fake.calls[2]?.fail(new UploadError("invalid-input", "no"));
+    await tick();
+    fake.calls[3]?.fail(new UploadError("rate-limited", "slow down"));
+    uploader.cancel(added[4]?.id ?? "");
     await uploader.settled();
     uploader.retryAll();
-    expect(fake.pending().map((call) => call.context.file.name)).toEqual(["f0.png", "f2.png"]);
-    expect(uploader.getSnapshot().files[3]?.status).toBe("canceled");
+    expect(fake.pending().map((call) => call.context.file.name)).toEqual(["f0.png", "f3.png"]);
+    expect(uploader.getSnapshot().files.map((file) => file.status)).toEqual([
+      "uploading",
+      "success",
+      "error",
+      "uploading",
+      "canceled",
+    ]);
   });
 
   it("destroy aborts everything, without callbacks", async () => {

@@ -132,7 +132,13 @@ describe("the config", () => {
   it("reports an unknown profile as configError, and fails the files added", async () => {
     const { fetch } = configFetch({ avatar: photos });
     const onUploadError = vi.fn();
-    const uploader = createUploader({ profile: "photos", fetch, onUploadError });
+    // The answers are shared by endpoint for the page: each test of its own asks its own.
+    const uploader = createUploader({
+      profile: "photos",
+      endpoint: "/api/unknown-profile",
+      fetch,
+      onUploadError,
+    });
     const [added] = await uploader.addFiles([makeFile("a.png")]);
     const { configError } = uploader.getSnapshot();
     expect(configError).toMatchObject({ code: "not-found" });
@@ -150,6 +156,7 @@ describe("the config", () => {
     const fake = createFakeTransport();
     const uploader = createUploader({
       profile: "photos",
+      endpoint: "/api/flaky",
       fetch,
       transports: { direct: fake.transport },
     });

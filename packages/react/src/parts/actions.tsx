@@ -1,4 +1,4 @@
-import type { FileStatus, UploadFile } from "@upkit/core";
+import { canRetry, type FileStatus, type UploadFile } from "@upkit/core";
 import type { ButtonHTMLAttributes, HTMLAttributes, MouseEvent } from "react";
 import {
   partProps,
@@ -10,7 +10,10 @@ import {
 
 export type FileAction = "cancel" | "retry" | "remove" | "pause" | "resume";
 
-/** Which actions make sense in which state. */
+/**
+ * Which actions make sense in which state. `Actions` shows retry only where it may help besides
+ * (`canRetry`): not after a refusal, bad input or a broken rule, which would fail again.
+ */
 export const FILE_ACTIONS: Record<FileStatus, FileAction[]> = {
   queued: ["cancel"],
   uploading: ["cancel"],
@@ -59,9 +62,13 @@ export function FileButton({
 export function CancelButton(props: FileButtonProps) {
   return <FileButton action="cancel" {...props} />;
 }
-/** Tries a failed or canceled file again. */
+/**
+ * Tries a failed or canceled file again. Renders nothing when a retry cannot help (`canRetry`):
+ * a refusal (unauthorized, forbidden), bad input, a type or size the server refused.
+ */
 export function RetryButton(props: FileButtonProps) {
-  return <FileButton action="retry" {...props} />;
+  const file = useFileItem(props.file);
+  return canRetry(file) ? <FileButton action="retry" {...props} /> : null;
 }
 /** Takes the file off the list (cancelling it first). */
 export function RemoveButton(props: FileButtonProps) {
@@ -88,11 +95,14 @@ export interface ActionsProps extends HTMLAttributes<HTMLDivElement> {
   file?: UploadFile;
 }
 
-/** The buttons that fit the file's state: cancel, retry, remove (pause / resume with tus). */
+/**
+ * The buttons that fit the file's state: cancel, retry (when it may help), remove (pause /
+ * resume with tus).
+ */
 export function Actions({ file: fileProp, className, ...props }: ActionsProps) {
   const file = useFileItem(fileProp);
   const { classNames } = useUploaderUi();
-  const list = FILE_ACTIONS[file.status];
+  const list = FILE_ACTIONS[file.status].filter((action) => action !== "retry" || canRetry(file));
   const shown =
     file.status === "uploading" && file.transport === "tus" ? ["pause" as const, ...list] : list;
   return (

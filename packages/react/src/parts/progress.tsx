@@ -1,4 +1,4 @@
-import type { UploadFile } from "@upkit/core";
+import type { UploaderTotals, UploadFile } from "@upkit/core";
 import { formatFileSize } from "@upkit/core";
 import type { HTMLAttributes } from "react";
 import { formatDuration, formatPercent } from "../format-duration";
@@ -98,12 +98,25 @@ export function Progress({ file: fileProp, className, ...props }: ProgressProps)
 }
 
 /**
- * The progress of every file counted in the totals (bytes-weighted), with speed and time left.
- * Renders nothing before the first file. `data-state`: `uploading`, `error` (some failed),
- * `success` (all done) or `idle`.
+ * The share of the counted bytes that are stored or on their way. The engine's
+ * `totals.progress` counts every byte sent, those of failed files too: a failed proxy upload
+ * sent them all, and the bar would stand full.
+ */
+function landedProgress(files: readonly UploadFile[], totals: UploaderTotals): number {
+  if (totals.failed === 0) return totals.progress;
+  let lost = 0;
+  for (const file of files) if (file.status === "error") lost += file.bytesSent;
+  return totals.bytes > 0 ? (totals.bytesSent - lost) / totals.bytes : 0;
+}
+
+/**
+ * The progress of every file counted in the totals (bytes-weighted; a failed file's bytes count
+ * as not uploaded), with how many are uploaded and failed, and the percentage, speed and time
+ * left while some are still on their way. Renders nothing before the first file. `data-state`:
+ * `uploading`, `error` (some failed), `success` (all done) or `idle`.
  */
 export function TotalProgress({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
-  const { totals, isUploading } = useUploaderContext();
+  const { files, totals, isUploading } = useUploaderContext();
   const { messages, classNames, locale } = useUploaderUi();
   if (totals.files === 0) return null;
   const state = isUploading
@@ -113,17 +126,21 @@ export function TotalProgress({ className, ...props }: HTMLAttributes<HTMLDivEle
       : totals.succeeded === totals.files
         ? "success"
         : "idle";
+  const progress = landedProgress(files, totals);
+  // Once every file is uploaded or failed, the counts say it all.
+  const finished = totals.succeeded + totals.failed === totals.files;
   const text = messages.totalText({
     done: totals.succeeded,
+    failed: totals.failed,
     total: totals.files,
-    percent: formatPercent(totals.progress, locale),
+    ...(finished ? {} : { percent: formatPercent(progress, locale) }),
     ...rate(messages, locale, isUploading, totals.speed, totals.eta),
   });
   return (
     <div {...props} {...partProps("total-progress", classNames, state, className)}>
       <Bar
         label={messages.totalProgressLabel}
-        progress={totals.progress}
+        progress={progress}
         text={text}
         state={state}
         classNames={classNames}
