@@ -32,9 +32,10 @@ export type ProfileOf<THandler> = [THandler] extends [HandlerContract]
   : MissingHandlerType;
 
 /**
- * The type itself, without the `NoInfer` wrapper the server's `defineProfile` leaves on it:
- * wrapped, `T` does not simplify in intersections (`(T | undefined) & T` stays as is instead of
- * becoming `T`).
+ * The type as it reads best in an editor and in error messages: each object of it spelled out
+ * (`{ alt: string }` rather than the schema library's name for it). Distributes over a union, so
+ * an optional or nullable input keeps its `| undefined` / `| null`, and each member of a
+ * discriminated union keeps its own properties.
  */
 type Unwrap<T> = T extends undefined
   ? undefined
@@ -42,7 +43,7 @@ type Unwrap<T> = T extends undefined
     ? null
     : T extends object
       ? { [K in keyof T]: T[K] }
-      : T & {};
+      : T;
 
 /** What the browser sends as `input` for a profile (its schema's input). */
 export type InputFor<THandler, TProfile> = TProfile extends keyof ContractsOf<THandler>

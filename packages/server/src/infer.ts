@@ -19,7 +19,15 @@ export type ProfileContractsOf<TProfiles extends Record<string, AnyProfile>> = {
  * `InputFor` and `DataFor`, which need no server types.
  */
 export type ProfilesOf<THandler> = THandler extends { readonly $profiles: infer P } ? P : never;
-export type ProfileName<THandler> = keyof ProfilesOf<THandler> & string;
+/**
+ * Written as a conditional type so that it resolves to the names themselves: a plain alias
+ * (`keyof ProfilesOf<H> & string`) keeps its name, and an error then read
+ * `not assignable to type 'ProfileName<UploadHandler<{ readonly images: Profile<...`
+ * instead of `"images" | "docs"`.
+ */
+export type ProfileName<THandler> = THandler extends { readonly $profiles: infer P }
+  ? keyof P & string
+  : never;
 export type InputOf<THandler, TName extends ProfileName<THandler>> = ProfileInput<
   ProfilesOf<THandler>[TName]
 >;

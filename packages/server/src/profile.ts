@@ -46,13 +46,20 @@ export type ProfileInput<P> = P extends Profile<any, infer I, any> ? I : never;
 export type ProfileData<P> = P extends Profile<any, any, infer D> ? D : never;
 
 /**
+ * `T`, in a form the compiler cannot infer `T` from. On `defineProfile`'s result it keeps the
+ * types from coming from where the result is used (`AnyProfile`, so `any`) when the profile has
+ * nothing to infer them from (no authorize, input or onUploadComplete): the defaults apply.
+ * Unlike `NoInfer<T>`, it resolves to `T` itself, which the client's types can take apart: a
+ * `NoInfer` wrapper hid an optional schema's `| undefined` and showed in every error message.
+ */
+type Exactly<T> = [T] extends [infer U] ? U : never;
+
+/**
  * Declares a profile with its types inferred: `ctx` from `authorize`, `input` from the schema,
  * and the completion data from `onUploadComplete`.
  */
 export function defineProfile<TCtx = undefined, TInput = undefined, TData = undefined>(
   profile: Profile<TCtx, TInput, TData>,
-  // NoInfer: with nothing to infer from (no authorize, input or onUploadComplete), the types
-  // would otherwise come from where the result is used (`any`), not the defaults.
-): Profile<NoInfer<TCtx>, NoInfer<TInput>, NoInfer<TData>> {
-  return profile;
+): Profile<Exactly<TCtx>, Exactly<TInput>, Exactly<TData>> {
+  return profile as Profile<Exactly<TCtx>, Exactly<TInput>, Exactly<TData>>;
 }

@@ -19,7 +19,13 @@ export async function validateInput<T>(
         .join("."),
       message: issue.message,
     }));
-    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    // zod's own messages start with "Invalid input: " already; said once, not twice.
+    const summary = issues
+      .map(({ path, message }) => {
+        const text = message.replace(/^invalid input:\s*/i, "");
+        return path ? `${path}: ${text}` : text;
+      })
+      .join("; ");
     throw new UploadError("invalid-input", `Invalid input: ${summary}`, { data: { issues } });
   }
   return result.value;
