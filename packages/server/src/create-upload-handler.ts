@@ -8,7 +8,8 @@ import type { AnyProfile } from "./profile";
 import type { TrustProxy } from "./rate-limiter";
 import { routeRequest } from "./routes/route-table";
 import type { SigningScheme } from "./signing/sign-upload";
-import type { StateStore } from "./state/state-store";
+import type { SharedState } from "./state/state-store";
+import { StateUnavailableError } from "./state/state-unavailable";
 import type { TusOptions } from "./tus/tus-options";
 import type { WebhookEvent } from "./webhooks/webhook-event";
 
@@ -36,10 +37,13 @@ export interface UploadHandlerConfig<TProfiles extends Record<string, AnyProfile
    */
   trustProxy?: TrustProxy;
   /**
-   * What the handler remembers between requests (used completion tokens, delivered webhooks).
-   * Default: this process's memory. Behind several instances, pass one shared store.
+   * What the handler remembers between requests: used completion tokens, delivered webhooks,
+   * rate-limit counts, post-transformation progress, tus results and forwards. Default: this
+   * process's memory. Behind several instances, one shared state for all of them:
+   * `redisState({ url })` from `@upkit/server/redis` (which also shares tus's lock and upload
+   * metadata). See the README's "Deploying".
    */
-  store?: StateStore;
+  state?: SharedState;
   /**
    * Resumable uploads (profiles with `transports: ["tus"]`): where incomplete uploads wait, and
    * for how long. See the README's "Resumable uploads (tus)".
@@ -67,6 +71,13 @@ export type UploadHandler<
      * most); resolves to how many. 0 when no profile allows tus.
      */
     cleanUpExpiredUploads(): Promise<number>;
+    /**
+     * Reads and checks the ImageKit keys now (options, then `IMAGEKIT_*`): throws an `Error`
+     * naming the variable when one is missing or malformed, never showing a key. The handler does
+     * this on each request rather than when it is created, so a build needs no secrets; call
+     * this where the server starts (e.g. Next.js's `instrumentation.ts`) to fail there instead.
+     */
+    checkConfig(): void;
   };
 
 /** What an adapter knows of a request beyond the `Request` itself. */
@@ -79,8 +90,10 @@ export interface RequestContext {
  * One handler for every route of the kit under `basePath` (see `routes/`):
  * `GET config`, `POST {profile}/sign`, `POST {profile}/proxy`, `POST {profile}/complete`,
  * `GET {profile}/status`, `POST webhook`, and the tus endpoint `{profile}/tus` (with
- * `GET {profile}/tus/{id}/result`). Configuration errors (a missing key, a bad
- * restriction) throw here, at start.
+ * `GET {profile}/tus/{id}/result`). A bad option or restriction throws here, at start. The
+ * ImageKit keys do not: the route module is loaded by `next build`, which must not need secrets,
+ * so they are checked on each request (a missing one answers 500 and goes to `onError`) and by
+ * `checkConfig()`.
  */
 export function createUploadHandler<const TProfiles extends Record<string, AnyProfile>>(
   config: UploadHandlerConfig<TProfiles>,
@@ -88,17 +101,31 @@ export function createUploadHandler<const TProfiles extends Record<string, AnyPr
   const ctx = createHandlerContext(config);
   const handler = async (request: Request, context: RequestContext = {}): Promise<Response> => {
     try {
+      // Cheap once the keys were read; until then every request reports why they cannot be.
+      ctx.checkConfig();
       return await routeRequest(ctx, request, context);
     } catch (error) {
       return toErrorResponse(error, ctx.onError);
     }
   };
   const cleanUpExpiredUploads = async () => (ctx.tus ? ctx.tus.cleanUpExpiredUploads() : 0);
-  return Object.assign(handler, { cleanUpExpiredUploads }) as unknown as UploadHandler<TProfiles>;
+  const checkConfig = () => ctx.checkConfig();
+  return Object.assign(handler, {
+    cleanUpExpiredUploads,
+    checkConfig,
+  }) as unknown as UploadHandler<TProfiles>;
 }
 
-/** An `UploadError` answers as itself; anything else is a bug, reported and answered generically. */
+/**
+ * An `UploadError` answers as itself; the shared state out of reach, as a 503 to retry (its
+ * store reports the outage itself, once); anything else is a bug, reported and answered
+ * generically.
+ */
 function toErrorResponse(error: unknown, onError: (error: unknown) => void): Response {
+  if (error instanceof StateUnavailableError) {
+    const message = "Uploads are briefly unavailable; try again shortly.";
+    return errorResponse(new UploadError("service-unavailable", message, { retryAfter: 1 }));
+  }
   if (error instanceof UploadError) {
     if (error.code === "internal-error") onError(error);
     return errorResponse(error);

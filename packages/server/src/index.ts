@@ -24,7 +24,8 @@ export {
 export type { TrustProxy } from "./rate-limiter";
 export type { SigningScheme } from "./signing/sign-upload";
 export { createMemoryStore, type MemoryStoreOptions } from "./state/memory-store";
-export type { StateStore } from "./state/state-store";
+export type { SharedState, StateStore } from "./state/state-store";
+export { StateUnavailableError } from "./state/state-unavailable";
 export { RESULT_HEADER as TUS_RESULT_HEADER } from "./tus/create-tus-service";
 export {
   DEFAULT_TUS_DIRECTORY,

@@ -1,3 +1,5 @@
+import type { StateStore } from "./state/state-store";
+
 /** A post-transformation's identity, as the upload asked for it and the webhook reports it. */
 export const stepKey = (step: { type: string; value?: string }) =>
   `${step.type}:${step.value ?? ""}`;
@@ -8,50 +10,40 @@ export interface ProcessingState {
   failed: string[];
 }
 
+/** How long a file's processing is remembered: longer than any video transformation takes. */
+const PROCESSING_TTL_MS = 24 * 60 * 60 * 1000;
+
+const keyOf = (fileId: string, list: "asked" | "done" | "failed") =>
+  `upkit:processing:${fileId}:${list}`;
+
 /**
  * Which post-transformations of a file ImageKit is still processing, learnt from verified
- * `upload.post-transform.*` webhooks. In memory and bounded: one server instance's view (behind
- * many instances, webhooks reach one of them; share this through your own store if you need to).
- * A webhook may arrive before the browser's `complete`: outcomes of unknown files are kept too.
+ * `upload.post-transform.*` webhooks, in the handler's store: behind several instances sharing
+ * one, the webhook may land on one and the browser ask another. Sets, so that two webhooks for
+ * one file settling at once on two instances both count. A webhook may arrive before the
+ * browser's `complete`: outcomes of unknown files are kept too.
  */
 export class ProcessingTracker {
-  private readonly files = new Map<
-    string,
-    { asked: Set<string>; done: Set<string>; failed: Set<string> }
-  >();
+  constructor(private readonly store: StateStore) {}
 
-  constructor(private readonly capacity = 10_000) {}
-
-  track(fileId: string, steps: string[]): ProcessingState {
-    const state = this.entry(fileId);
-    for (const step of steps) state.asked.add(step);
+  async track(fileId: string, steps: string[]): Promise<ProcessingState> {
+    await this.store.addToSet(keyOf(fileId, "asked"), steps, PROCESSING_TTL_MS);
     return this.get(fileId);
   }
 
-  settle(fileId: string, step: string, outcome: "done" | "failed"): void {
-    this.entry(fileId)[outcome].add(step);
+  async settle(fileId: string, step: string, outcome: "done" | "failed"): Promise<void> {
+    await this.store.addToSet(keyOf(fileId, outcome), [step], PROCESSING_TTL_MS);
   }
 
-  get(fileId: string): ProcessingState {
-    const state = this.files.get(fileId);
-    if (!state) return { pending: [], done: [], failed: [] };
-    const settled = (step: string) => state.done.has(step) || state.failed.has(step);
-    return {
-      pending: [...state.asked].filter((step) => !settled(step)),
-      done: [...state.done],
-      failed: [...state.failed],
-    };
-  }
-
-  private entry(fileId: string) {
-    let state = this.files.get(fileId);
-    if (!state) {
-      state = { asked: new Set(), done: new Set(), failed: new Set() };
-      this.files.set(fileId, state);
-      // Oldest first out: a Map iterates in insertion order.
-      if (this.files.size > this.capacity)
-        this.files.delete(this.files.keys().next().value as string);
-    }
-    return state;
+  async get(fileId: string): Promise<ProcessingState> {
+    const members = (list: "asked" | "done" | "failed") =>
+      this.store.setMembers(keyOf(fileId, list));
+    const [asked, done, failed] = await Promise.all([
+      members("asked"),
+      members("done"),
+      members("failed"),
+    ]);
+    const settled = new Set([...done, ...failed]);
+    return { pending: asked.filter((step) => !settled.has(step)), done, failed };
   }
 }

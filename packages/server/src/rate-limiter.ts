@@ -1,33 +1,28 @@
+import type { StateStore } from "./state/state-store";
+
 /**
- * The default in-memory rate limit: a fixed window per key. Good for one instance; behind many
- * instances pass a `rateLimit` hook backed by a shared store.
+ * A profile's rate limit: `limit` requests per key in each fixed window of `windowMs`, counted
+ * in the handler's store, so that instances sharing one store share the count.
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-
   constructor(
+    private readonly store: StateStore,
+    private readonly profile: string,
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts a request; returns the seconds to wait when over the limit, else undefined. */
-  hit(key: string): number | undefined {
+  /** Counts a request; resolves the seconds to wait when over the limit, else undefined. */
+  async hit(key: string): Promise<number | undefined> {
     const now = this.now();
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= this.windowMs) {
-      window = { start: now, count: 0 };
-      this.windows.set(key, window);
-      if (this.windows.size > 10_000) this.sweep(now);
-    }
-    window.count++;
-    if (window.count <= this.limit) return undefined;
-    return Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
-  }
-
-  private sweep(now: number): void {
-    for (const [key, window] of this.windows)
-      if (now - window.start >= this.windowMs) this.windows.delete(key);
+    const window = Math.floor(now / this.windowMs);
+    const count = await this.store.increment(
+      `upkit:rate:${this.profile}:${window}:${key}`,
+      this.windowMs,
+    );
+    if (count <= this.limit) return undefined;
+    return Math.max(1, Math.ceil(((window + 1) * this.windowMs - now) / 1000));
   }
 }
 

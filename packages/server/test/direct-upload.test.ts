@@ -304,18 +304,22 @@ it("publishes each profile's restrictions and transports, never a key", async ()
   const res = await call(makeHandler("v2"), "/api/upload/config", { method: "GET" });
   expect(res.status).toBe(200);
   expect(res.body.profiles.avatar).toEqual({
-    restrictions: { maxFileSize: 1024 * 1024, accept: ["image/*"], maxFiles: 1 },
+    restrictions: { maxFileSize: 1_000_000, accept: ["image/*"], maxFiles: 1 },
     transports: ["direct"],
   });
 });
 
-it("fails at start, naming the variable, when the key is missing or malformed", () => {
-  expect(() =>
-    createUploadHandler({ imagekit: { ...emulator.imagekit, privateKey: "" }, profiles: {} }),
-  ).toThrow(/IMAGEKIT_PRIVATE_KEY/);
-  expect(() =>
-    createUploadHandler({ imagekit: { ...emulator.imagekit, privateKey: "nope" }, profiles: {} }),
-  ).toThrow(/IMAGEKIT_PRIVATE_KEY is malformed/);
+it("names the variable when the key is missing or malformed, at checkConfig() (see lazy-imagekit-config.test.ts)", () => {
+  const missing = createUploadHandler({
+    imagekit: { ...emulator.imagekit, privateKey: "" },
+    profiles: {},
+  });
+  expect(() => missing.checkConfig()).toThrow(/IMAGEKIT_PRIVATE_KEY is not set/);
+  const malformed = createUploadHandler({
+    imagekit: { ...emulator.imagekit, privateKey: "nope" },
+    profiles: {},
+  });
+  expect(() => malformed.checkConfig()).toThrow(/IMAGEKIT_PRIVATE_KEY is malformed/);
 });
 
 it("never shows the private key in a response", () => {

@@ -24,19 +24,19 @@ export async function authorize(
     // A refusal's own message may say more than the user should see: keep it generic.
     throw new UploadError("forbidden", "You are not allowed to upload here.", { cause: error });
   }
-  if (count) countRequest(ctx, profile, request, requestContext, auth);
+  if (count) await countRequest(ctx, profile, request, requestContext, auth);
   return auth;
 }
 
 /** Counts one request against the profile's rate limit; throws `rate-limited` past it. */
-export function countRequest(
+export async function countRequest(
   ctx: HandlerContext,
   profile: ResolvedProfile,
   request: Request,
   requestContext: RequestContext,
   auth: unknown,
-): void {
-  const retryAfter = profile.limiter?.hit(
+): Promise<void> {
+  const retryAfter = await profile.limiter?.hit(
     profile.rateKey
       ? profile.rateKey(request, auth)
       : clientAddress(request, ctx.trustProxy, requestContext.clientAddress),

@@ -27,7 +27,7 @@ export async function finishUpload(
   // Post-transformations finish later; their progress is known only through webhooks.
   const steps = postTransformationSteps(upload.fields);
   const processing =
-    ctx.webhook && steps.length > 0 ? ctx.tracker.track(file.fileId, steps) : undefined;
+    ctx.webhook && steps.length > 0 ? await ctx.tracker.track(file.fileId, steps) : undefined;
   return { file, data: data ?? null, ...(processing ? { processing } : {}) };
 }
 

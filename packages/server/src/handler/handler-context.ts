@@ -2,7 +2,7 @@ import type { ConfigResponse } from "@upkit/core";
 import type { UploadHandlerConfig } from "../create-upload-handler";
 import { createImageKitClient } from "../imagekit/create-imagekit-client";
 import type { ImageKitClient } from "../imagekit/imagekit-client-types";
-import { type ImageKitConfig, readImageKitConfig } from "../imagekit/imagekit-config";
+import { type ImageKitConfig, lazyImageKitConfig } from "../imagekit/imagekit-config";
 import { ProcessingTracker } from "../processing-tracker";
 import type { AnyProfile } from "../profile";
 import type { TrustProxy } from "../rate-limiter";
@@ -14,8 +14,11 @@ import { publicConfig, type ResolvedProfile, resolveProfiles } from "./resolve-p
 
 /** The configuration, read and checked once, and the state the routes share. */
 export interface HandlerContext {
-  imagekit: ImageKitConfig;
-  client: ImageKitClient;
+  /** Read on first use (the handler's `checkConfig()`, run on each request): builds need no keys. */
+  readonly imagekit: ImageKitConfig;
+  readonly client: ImageKitClient;
+  /** Reads and checks the ImageKit keys; throws, naming the variable, when one is missing or bad. */
+  checkConfig(): void;
   /** `/api/upload` form: one leading slash, none trailing. */
   basePath: string;
   signing: SigningScheme;
@@ -32,12 +35,15 @@ export interface HandlerContext {
   tus: TusService | undefined;
 }
 
-/** Reads the configuration; a missing key, a bad option or profile throws here, at start. */
+/**
+ * Reads the configuration; a bad option or profile throws here, at start. The ImageKit keys are
+ * the exception: they are read at the first request (see `lazyImageKitConfig`).
+ */
 export function createHandlerContext(
   config: UploadHandlerConfig<Record<string, AnyProfile>>,
 ): HandlerContext {
-  const imagekit = readImageKitConfig(config.imagekit);
-  const client = config.client ?? createImageKitClient(imagekit);
+  const imagekit = lazyImageKitConfig(config.imagekit);
+  let client = config.client;
   const basePath = `/${(config.basePath ?? "/api/upload").replace(/^\/+|\/+$/g, "")}`;
   const expiresIn = config.expiresIn ?? 300;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 3600) {
@@ -45,23 +51,31 @@ export function createHandlerContext(
       "expiresIn must be a whole number of seconds from 1 to 3600 (ImageKit's limit)",
     );
   }
-  const profiles = resolveProfiles(config.profiles);
+  const store = config.state ?? createMemoryStore();
+  const profiles = resolveProfiles(config.profiles, store);
   const onError = config.onError ?? ((error: unknown) => console.error("upkit:", error));
   const usesTus = [...profiles.values()].some((p) => p.transports.includes("tus"));
-  const store = config.store ?? createMemoryStore();
   return {
-    imagekit,
-    client,
+    get imagekit() {
+      return imagekit();
+    },
+    get client() {
+      client ??= createImageKitClient(imagekit());
+      return client;
+    },
+    checkConfig: () => {
+      imagekit();
+    },
     basePath,
     signing: config.signing ?? "v2",
     expiresIn,
     store,
-    tracker: new ProcessingTracker(),
+    tracker: new ProcessingTracker(store),
     trustProxy: config.trustProxy ?? false,
     webhook: config.webhook,
     onError,
     profiles,
     publicConfig: publicConfig(profiles),
-    tus: usesTus ? createTusService(config.tus ?? {}, { store, onError }) : undefined,
+    tus: usesTus ? createTusService(config.tus ?? {}, { store, onError }, config.state) : undefined,
   };
 }

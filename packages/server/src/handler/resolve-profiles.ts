@@ -7,6 +7,7 @@ import {
 import type { AnyProfile, RateLimit } from "../profile";
 import { RateLimiter } from "../rate-limiter";
 import { acceptToChecks } from "../signing/accept-to-checks";
+import type { StateStore } from "../state/state-store";
 
 /** A profile as the routes use it: its restrictions resolved, its checks and limiter built. */
 export interface ResolvedProfile {
@@ -29,11 +30,14 @@ const DEFAULT_RATE_LIMIT = { limit: 300, windowMs: 60_000 };
  */
 export function resolveProfiles(
   profiles: Record<string, AnyProfile>,
+  store: StateStore,
 ): Map<string, ResolvedProfile> {
-  return new Map(Object.entries(profiles).map(([name, profile]) => [name, resolve(name, profile)]));
+  return new Map(
+    Object.entries(profiles).map(([name, profile]) => [name, resolve(name, profile, store)]),
+  );
 }
 
-function resolve(name: string, profile: AnyProfile): ResolvedProfile {
+function resolve(name: string, profile: AnyProfile, store: StateStore): ResolvedProfile {
   if (!/^[A-Za-z0-9_-]+$/.test(name))
     throw new Error(`Invalid profile name "${name}": use letters, digits, _ and -`);
   const restrictions = resolveRestrictions(profile.restrictions);
@@ -45,7 +49,7 @@ function resolve(name: string, profile: AnyProfile): ResolvedProfile {
     transports: profile.transports ?? ["direct"],
     restrictions,
     checks: restrictionChecks(restrictions),
-    limiter: limit && new RateLimiter(limit.limit, limit.windowMs),
+    limiter: limit && new RateLimiter(store, name, limit.limit, limit.windowMs),
     rateKey: limit?.key,
   };
 }

@@ -9,10 +9,10 @@ export interface ImageKitConfig {
 type Env = Record<string, string | undefined>;
 
 /**
- * Options first, then the `IMAGEKIT_*` environment. A missing or malformed key fails here, at
- * start, naming the variable, never later inside a request; the key itself is never echoed. The
- * returned object keeps the private key non-enumerable, so `JSON.stringify` and `console.log` of
- * it (or of anything holding it) do not show the key.
+ * Options first, then the `IMAGEKIT_*` environment. A missing or malformed key throws here,
+ * naming the variable; the key itself is never echoed. The returned object keeps the private key
+ * non-enumerable, so `JSON.stringify` and `console.log` of it (or of anything holding it) do not
+ * show the key.
  */
 export function readImageKitConfig(
   options: Partial<ImageKitConfig> = {},
@@ -60,4 +60,21 @@ export function readImageKitConfig(
   } as ImageKitConfig;
   Object.defineProperty(config, "privateKey", { value: privateKey, enumerable: false });
   return config;
+}
+
+/**
+ * `readImageKitConfig` on first use rather than now: the handler is created when its route module
+ * loads, and `next build` (or any build, CI job or Docker image without secrets) loads it, so the
+ * keys are checked at the first request and by `checkConfig()`, never at import. A good config
+ * is read once; a bad one is read again on each call, so every call names the variable.
+ */
+export function lazyImageKitConfig(
+  options: Partial<ImageKitConfig> = {},
+  env: Env = process.env,
+): () => ImageKitConfig {
+  let config: ImageKitConfig | undefined;
+  return () => {
+    config ??= readImageKitConfig(options, env);
+    return config;
+  };
 }

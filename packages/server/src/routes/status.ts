@@ -7,5 +7,5 @@ export const statusRoute: ProfileRun = async (ctx, _profile, request) => {
   const fileId = new URL(request.url).searchParams.get("fileId");
   if (!fileId || !/^[A-Za-z0-9_-]{1,64}$/.test(fileId))
     throw new UploadError("bad-request", "Pass ?fileId=.");
-  return json(ctx.tracker.get(fileId));
+  return json(await ctx.tracker.get(fileId));
 };

@@ -33,7 +33,7 @@ export async function webhookRoute(ctx: HandlerContext, request: Request): Promi
     return json({ received: true, duplicate: true });
   }
   try {
-    followProcessing(ctx, event);
+    await followProcessing(ctx, event);
     await webhook.onWebhook(event, request);
   } catch (error) {
     // Not delivered after all: ImageKit's retry must be able to run it.
@@ -44,14 +44,14 @@ export async function webhookRoute(ctx: HandlerContext, request: Request): Promi
 }
 
 /** Settles a post-transformation the browser may be polling `status` for. */
-function followProcessing(ctx: HandlerContext, event: WebhookEvent): void {
+async function followProcessing(ctx: HandlerContext, event: WebhookEvent): Promise<void> {
   const settled = WEBHOOK_OUTCOMES.get(event.type);
   const { fileId } = (event.data ?? {}) as { fileId?: unknown };
   const step = (
     event.request as { transformation?: { type?: unknown; value?: unknown } } | undefined
   )?.transformation;
   if (settled && typeof fileId === "string" && typeof step?.type === "string") {
-    ctx.tracker.settle(
+    await ctx.tracker.settle(
       fileId,
       stepKey({
         type: step.type,

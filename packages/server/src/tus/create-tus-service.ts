@@ -1,9 +1,10 @@
 import { FileStore } from "@tus/file-store";
 import { MemoryLocker, Server, type Upload } from "@tus/server";
-import type { UploadError } from "@upkit/core";
+import { UploadError } from "@upkit/core";
 import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
 import type { SharedState } from "../state/state-store";
+import { StateUnavailableError } from "../state/state-unavailable";
 import { forwardFinishedUpload } from "./forward-finished-upload";
 import type { UploadMetadata } from "./read-creation";
 import { sweepExpiredUploads } from "./sweep-expired-uploads";
@@ -96,6 +97,15 @@ function createServer(
     // tus would take the id from the end of the whole URL, query and fragment included
     // (`/tus/mine?/theirs`): it gets the id whose owner the route checked, or none (404).
     getFileIdFromRequest: (req) => requests.get(req as Request)?.id,
+    // tus answers an error of ours (the shared state out of reach, a bug) with a 500 whose text
+    // carries the error's message: the route answers our JSON error instead, saying nothing more.
+    onResponseError(req, error) {
+      if ("status_code" in error) return;
+      const state = requests.get(req as Request);
+      const refusal = serverFault(error, ctx.onError);
+      if (state) state.refusal = refusal;
+      return { status_code: refusal.status ?? 500, body: refusal.message };
+    },
     async onUploadCreate(req) {
       return { metadata: { ...requests.get(req as Request)?.metadata } };
     },
@@ -106,6 +116,15 @@ function createServer(
       return { headers: { [RESULT_HEADER]: "pending" } };
     },
   });
+}
+
+function serverFault(error: unknown, onError: (error: unknown) => void): UploadError {
+  if (error instanceof StateUnavailableError) {
+    const message = "Uploads are briefly unavailable; try again shortly.";
+    return new UploadError("service-unavailable", message, { retryAfter: 1 });
+  }
+  onError(error);
+  return new UploadError("internal-error", "Something went wrong on the server.");
 }
 
 /** The last byte is stored: checks the bytes, then starts forwarding them to ImageKit. */

@@ -11,7 +11,7 @@ export interface TestRedisServer {
   url: string;
   /** Kills it (SIGKILL, as a crash: no shutdown) and waits until it is gone. */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port: empty, or with its data when started with `persistIn`. */
   start(): Promise<void>;
   /** Stops it for good. */
   dispose(): Promise<void>;
@@ -27,9 +27,17 @@ export function findRedisServer(): string {
   throw new Error("redis-server not found (apt-get install redis-server)");
 }
 
-export async function startRedisServer(
-  options: { password?: string } = {},
-): Promise<TestRedisServer> {
+export interface RedisServerOptions {
+  password?: string;
+  /**
+   * Keep the data across `stop()` / `start()` (a crash and a restart): an append-only file in
+   * this directory, written before each command is answered (`appendfsync always`). Without it
+   * Redis persists nothing and starts again empty.
+   */
+  persistIn?: string;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<TestRedisServer> {
   const binary = findRedisServer();
   let child: ChildProcess | undefined;
   let port = 0;
@@ -41,10 +49,9 @@ export async function startRedisServer(
       "127.0.0.1",
       "--save",
       "",
-      "--appendonly",
-      "no",
-      "--dir",
-      tmpdir(),
+      ...(options.persistIn
+        ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.persistIn]
+        : ["--appendonly", "no", "--dir", tmpdir()]),
       ...(options.password ? ["--requirepass", options.password] : []),
     ];
     child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
