@@ -83,6 +83,7 @@ describe("UploadError", () => {
       "internal-error",
       "network-error",
       "rate-limited",
+      "service-unavailable",
       "upstream-error",
       "upstream-timeout",
     ]);

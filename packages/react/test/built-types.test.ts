@@ -238,10 +238,12 @@ describe.concurrent("the packed packages", { timeout: 120_000 }, () => {
 describe.concurrent("an app compiled against the built declarations", { timeout: 120_000 }, () => {
   it("infers profile names, input and completion data from the server's handler", async () => {
     const app = await makeApp("app", ["core", "server", "react"], {
-      // As a Next.js app compiles.
+      // As a Next.js app compiles: with Node's types (create-next-app installs them), which the
+      // server's tus options name.
       "tsconfig.json": tsconfig({
         module: "ESNext",
         moduleResolution: "Bundler",
+        types: ["node"],
         // The published declarations are checked too (a broken .d.ts fails here), but not
         // TypeScript's own lib files, which cost seconds and are not ours.
         skipLibCheck: false,
