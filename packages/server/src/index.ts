@@ -7,8 +7,11 @@ export {
 } from "./create-upload-handler";
 export { createImageKitClient } from "./imagekit/create-imagekit-client";
 export type {
+  FolderDetails,
   ImageKitClient,
+  ListedAsset,
   ListFilesQuery,
+  ListFilesSort,
   UploadSource,
 } from "./imagekit/imagekit-client-types";
 export { type ImageKitConfig, readImageKitConfig } from "./imagekit/imagekit-config";

@@ -2,57 +2,21 @@ import { requirePrivateKey } from "../http/basic-auth";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
 import { sendEmpty, sendJson } from "../http/respond";
 import type { Route } from "../http/router";
-import { LIST_SORTS, type ListQuery } from "../storage/file-repository";
-import { normalizeFolder } from "../upload/parse-upload-fields";
+import { listAssets } from "./list-assets";
+import { readListRequest } from "./list-request";
 import { toFileObject } from "./to-file-object";
 
-function listQuery(url: URL): ListQuery {
-  const number = (name: string, fallback: number, max: number) => {
-    const raw = url.searchParams.get(name);
-    if (raw === null || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0 || value > max)
-      throw new ImageKitError(400, MESSAGES.invalidParameter(name));
-    return value;
-  };
-  const path = url.searchParams.get("path");
-  const tags = url.searchParams.get("tags");
-  const fileType = url.searchParams.get("fileType");
-  const sort = url.searchParams.get("sort");
-  if (sort !== null && !(LIST_SORTS as readonly string[]).includes(sort))
-    throw new ImageKitError(400, MESSAGES.invalidParameter("sort"));
-  if (fileType !== null && !["all", "image", "non-image"].includes(fileType))
-    throw new ImageKitError(400, MESSAGES.invalidParameter("fileType"));
-  return {
-    ...(path ? { path: normalizeFolder(path) } : {}),
-    ...(tags
-      ? {
-          tags: tags
-            .split(",")
-            .map((tag) => tag.trim())
-            .filter(Boolean),
-        }
-      : {}),
-    ...(fileType && fileType !== "all" ? { fileType: fileType as "image" | "non-image" } : {}),
-    ...(sort ? { sort: sort as ListQuery["sort"] } : {}),
-    limit: number("limit", 1000, 1000),
-    skip: number("skip", 0, Number.MAX_SAFE_INTEGER),
-  };
-}
-
-/** The file management API the kit needs: details, list, delete (Basic auth with the private key). */
+/**
+ * The file management API the kit needs: list and search (files and folders), details, delete
+ * (Basic auth with the private key).
+ */
 export const filesRoutes: Route[] = [
   {
     method: "GET",
     pattern: "/v1/files",
     async handler(req, res, ctx, _params, url) {
       requirePrivateKey(req, ctx.options.privateKey);
-      const files = ctx.files.list(listQuery(url));
-      const body = files.flatMap((file) => {
-        const version = ctx.files.version(file.currentVersion);
-        return version ? [toFileObject(ctx, file, version)] : [];
-      });
-      sendJson(res, 200, body);
+      sendJson(res, 200, listAssets(ctx, readListRequest(url, ctx)));
     },
   },
   {

@@ -281,8 +281,7 @@ describe("@imagekit/nodejs: files and assets", () => {
       [...inFolder].sort(),
     );
     expect(await client().assets.list({ path: "/sdk-list/", limit: 1 })).toHaveLength(1);
-    // Note: the emulator ignores `searchQuery` and `type` (see the report); the old API's
-    // `tags` filter, which this SDK has no parameter for, is sent as a raw query.
+    // The old API's `tags` filter, which this SDK has no parameter for, is sent as a raw query.
     const tagged = await client().get<{ fileId: string; tags: string[] }[]>("/v1/files", {
       query: { tags: "red", path: "/sdk-list/" },
     });
@@ -292,6 +291,55 @@ describe("@imagekit/nodejs: files and assets", () => {
     });
     expect(anyFolder.length).toBeGreaterThanOrEqual(2);
     expect(anyFolder.every((file) => file.tags.includes("red"))).toBe(true);
+  });
+
+  it("client.assets.list({ searchQuery }) filters with ImageKit's search language", async () => {
+    const sdk = client();
+    const byName = await sdk.assets.list({ searchQuery: 'tags IN ["sdk-list"] AND name : "a_"' });
+    expect(byName.map((asset) => (asset as { fileId: string }).fileId)).toEqual([inFolder[0]]);
+    const red = await sdk.assets.list({
+      searchQuery: 'tags IN ["red"] AND path : "/sdk-list/"',
+      sort: "ASC_NAME",
+    });
+    expect(red.map((asset) => (asset as { filePath: string }).filePath)).toEqual([
+      expect.stringMatching(/^\/sdk-list\/a_/),
+      expect.stringMatching(/^\/sdk-list\/nested\/c_/),
+    ]);
+    const folders = await sdk.assets.list({ searchQuery: 'type = "folder" AND name = "nested"' });
+    expect(folders).toEqual([
+      expect.objectContaining({ type: "folder", folderPath: "/sdk-list/nested" }),
+    ]);
+  });
+
+  it("client.assets.list({ type }) lists Folder objects, or files and folders together", async () => {
+    const folders = await client().assets.list({ type: "folder", path: "/sdk-list/" });
+    expect(folders).toEqual([
+      {
+        type: "folder",
+        folderId: expect.stringMatching(/^[0-9a-f]{24}$/),
+        name: "nested",
+        folderPath: "/sdk-list/nested",
+        customMetadata: {},
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    ]);
+    const all = await client().assets.list({ type: "all", path: "/sdk-list/", sort: "ASC_NAME" });
+    expect(all.map((asset) => [asset.type, asset.name])).toEqual([
+      ["file", expect.stringMatching(/^a_/)],
+      ["file", expect.stringMatching(/^b_/)],
+      ["folder", "nested"],
+    ]);
+  });
+
+  it("a malformed searchQuery is a BadRequestError with the position", async () => {
+    const error = await errorOf(client().assets.list({ searchQuery: 'name ~ "a"' }));
+    expect(error).toBeInstanceOf(ImageKit.BadRequestError);
+    expect(error.error).toEqual({
+      message:
+        'Your request contains invalid syntax for the searchQuery parameter. Unexpected character "~" at position 5.',
+      help: HELP,
+    });
   });
 
   it("client.files.delete removes the file and its URL", async () => {

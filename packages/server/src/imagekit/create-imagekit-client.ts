@@ -1,8 +1,14 @@
 import { fileDetailsSchema, UploadError, uploadResultSchema, withRetries } from "@upkit/core";
+import { z } from "zod";
 import { apiCall, encodeId, type ImageKitCall, toSearchParams, uploadCall } from "./imagekit-call";
-import type { ImageKitClient } from "./imagekit-client-types";
+import type {
+  FolderDetails,
+  ImageKitClient,
+  ListFilesQuery,
+  RequestOptions,
+} from "./imagekit-client-types";
 import type { ImageKitConfig } from "./imagekit-config";
-import { fileListSchema, parseWith } from "./read-imagekit-answer";
+import { parseWith } from "./read-imagekit-answer";
 import { createRedactor } from "./redact-secrets";
 import { type AttemptContext, abortedRequest, sendAttempt } from "./send-attempt";
 
@@ -49,17 +55,39 @@ export function createImageKitClient(
       return parseWith(fileDetailsSchema, result);
     },
 
-    async listFiles(query = {}, requestOptions = {}) {
-      const url = `${config.apiEndpoint}/v1/files?${toSearchParams(query)}`;
+    // One implementation behind the overloads: what comes back follows `type` / `searchQuery`.
+    listFiles: (async (query: ListFilesQuery = {}, requestOptions: RequestOptions = {}) => {
+      const url = `${config.apiEndpoint}/v1/files?${listParams(query)}`;
       const result = await send(apiCall("GET", url), requestOptions.signal);
-      return parseWith(fileListSchema, result);
-    },
+      return parseWith(assetListSchema, result);
+    }) as ImageKitClient["listFiles"],
 
     async deleteFile(fileId, requestOptions = {}) {
       const url = `${config.apiEndpoint}/v1/files/${encodeId(fileId)}`;
       await send(apiCall("DELETE", url), requestOptions.signal);
     },
   } satisfies ImageKitClient;
+}
+
+const folderDetailsSchema: z.ZodType<FolderDetails> = z.looseObject({
+  type: z.literal("folder"),
+  folderId: z.string(),
+  name: z.string(),
+  folderPath: z.string(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  customMetadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A list answer: files, and folders when `type` or the search asked for them. */
+const assetListSchema = z.array(z.union([folderDetailsSchema, fileDetailsSchema]));
+
+/** The list parameters: `type` and `searchQuery` go as given, the rest as for files. */
+function listParams(query: ListFilesQuery): URLSearchParams {
+  const params = toSearchParams(query);
+  if (query.type !== undefined) params.set("type", query.type);
+  if (query.searchQuery !== undefined) params.set("searchQuery", query.searchQuery);
+  return params;
 }
 
 /**

@@ -14,14 +14,44 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** The sorts ImageKit's list API documents. */
+export type ListFilesSort =
+  `${"ASC" | "DESC"}_${"CREATED" | "UPDATED" | "NAME" | "SIZE" | "HEIGHT" | "WIDTH"}`;
+
+/** `GET /v1/files` (list and search assets). */
 export interface ListFilesQuery {
+  /** The folder whose assets to list, e.g. `/avatars/` (its subfolders' content is not listed). */
   path?: string;
+  /** Files with any of these tags. No effect with `searchQuery`, as ImageKit documents. */
   tags?: string[];
   fileType?: "all" | "image" | "non-image";
-  sort?: "ASC_CREATED" | "DESC_CREATED" | "ASC_NAME" | "DESC_NAME";
+  sort?: ListFilesSort;
   limit?: number;
   skip?: number;
+  /** `file` (the default), `folder`, or `all` (both). No effect with `searchQuery`. */
+  type?: "file" | "folder" | "all";
+  /**
+   * ImageKit's search language, e.g. `createdAt > "7d" AND tags IN ["sale"]` or
+   * `"customMetadata.brand" = "Nike"`. It lists files only unless it names `type`
+   * (`type = "folder"`, `type IN ["file", "folder"]`).
+   */
+  searchQuery?: string;
 }
+
+/** A folder as ImageKit's list API answers it (`type=folder` or `all`, or a search). */
+export interface FolderDetails {
+  type: "folder";
+  folderId: string;
+  name: string;
+  /** `/images/summer`: no trailing slash. */
+  folderPath: string;
+  createdAt?: string;
+  updatedAt?: string;
+  customMetadata?: Record<string, unknown>;
+}
+
+/** What a list may hold; tell them apart with `"folderId" in asset`. */
+export type ListedAsset = FileDetails | FolderDetails;
 
 /**
  * What the server needs of ImageKit, with the private key inside (Basic auth). Every call takes
@@ -37,6 +67,17 @@ export interface ImageKitClient {
     options?: RequestOptions,
   ): Promise<UploadResult>;
   getFileDetails(fileId: string, options?: RequestOptions): Promise<FileDetails>;
-  listFiles(query?: ListFilesQuery, options?: RequestOptions): Promise<FileDetails[]>;
+  /** Files (the default type, no search). */
+  listFiles(
+    query?: ListFilesQuery & { type?: "file"; searchQuery?: undefined },
+    options?: RequestOptions,
+  ): Promise<FileDetails[]>;
+  /** Folders. */
+  listFiles(
+    query: ListFilesQuery & { type: "folder"; searchQuery?: undefined },
+    options?: RequestOptions,
+  ): Promise<FolderDetails[]>;
+  /** `type: "all"`, or a search (which picks the types itself): files and folders. */
+  listFiles(query?: ListFilesQuery, options?: RequestOptions): Promise<ListedAsset[]>;
   deleteFile(fileId: string, options?: RequestOptions): Promise<void>;
 }

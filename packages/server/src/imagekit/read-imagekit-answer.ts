@@ -1,9 +1,7 @@
-import { fileDetailsSchema, retryAfterOf, UploadError, type UploadErrorCode } from "@upkit/core";
+import { retryAfterOf, UploadError, type UploadErrorCode } from "@upkit/core";
 import { z } from "zod";
 import type { CallKind } from "./imagekit-call";
 import type { Redactor } from "./redact-secrets";
-
-export const fileListSchema = z.array(fileDetailsSchema);
 
 /**
  * ImageKit's answer as the caller gets it: the parsed body of a 2xx, secrets redacted; anything
