@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { EmulatorContext } from "../context";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
@@ -11,14 +10,10 @@ import {
   parseTransformation,
   TransformationError,
 } from "../media/parse-transformation";
-import {
-  contentTypeOf,
-  type OutputFormat,
-  renderToPath,
-  resolveOutputFormat,
-  sourceFormat,
-} from "../media/render-image";
+import { contentTypeOf, resolveOutputFormat, sourceFormat } from "../media/render-image";
 import type { FileRecord, VersionRecord } from "../storage/file-repository";
+import { type CachedRender, renderCached } from "./render-cache";
+import { describeSource, renderThumbnail, thumbnailSourcePath } from "./render-thumbnail";
 import { verifySignedUrl } from "./verify-signed-url";
 
 /** Answers for refused signed URLs (ImageKit documents the 401, not its wording). */
@@ -34,13 +29,11 @@ const SIGNATURE_MESSAGES = {
  */
 const CACHE_CONTROL = "public, max-age=0, must-revalidate";
 
-/** Renders in progress, by cache file, so concurrent identical requests render once. */
-const rendering = new Map<string, Promise<void>>();
-
 /**
  * The file server: `GET`/`HEAD` of `<urlPath>/<filePath>`, with transformations in the path
  * (`<urlPath>/tr:w-100,h-100/<filePath>`) or the query (`?tr=w-100`), named transformations,
- * post-transformation outputs, and signed URLs (`ik-s`, `ik-t`) for private files.
+ * post-transformation outputs, thumbnails of videos and images (`<filePath>/ik-thumbnail.jpg`),
+ * and signed URLs (`ik-s`, `ik-t`) for private files.
  */
 export const handleFileRequest = async (
   req: IncomingMessage,
@@ -49,10 +42,12 @@ export const handleFileRequest = async (
   url: URL,
 ): Promise<void> => {
   const target = parseTarget(url.pathname, ctx.urlPath);
-  const file = target && ctx.files.findByPath(target.filePath);
+  const found = target && findFile(ctx, target.filePath);
+  const file = found?.file;
   // Unpublished (draft) files exist only in the media library, never at their URL.
   const version = file?.isPublished ? ctx.files.version(file.currentVersion) : undefined;
-  if (!file || !version) throw new ImageKitError(404, MESSAGES.fileNotFound);
+  if (!target || !file || !version) throw new ImageKitError(404, MESSAGES.fileNotFound);
+  const isThumbnail = found.thumbnail;
 
   // `updatedAt` (cache busting on file-object URLs), `ik-s` / `ik-t` do not change the output.
   const trStrings = [target.transformation, url.searchParams.get("tr") ?? undefined].filter(
@@ -61,7 +56,8 @@ export const handleFileRequest = async (
   const trString = trStrings.join(":");
   let parsed: ParsedTransformation;
   try {
-    parsed = parseTransformation(trString);
+    // `so-` (start offset) picks a video thumbnail's frame; no other URL can use it.
+    parsed = parseTransformation(trString, { startOffset: isThumbnail });
   } catch (error) {
     if (error instanceof TransformationError) throw new ImageKitError(400, error.message);
     throw error;
@@ -75,6 +71,18 @@ export const handleFileRequest = async (
   }
 
   const isPrivate = file.isPrivateFile;
+  if (isThumbnail) {
+    const thumbnail = await renderThumbnail(ctx, file, version, parsed);
+    await sendFile(req, res, thumbnail.path, {
+      contentType: contentTypeOf(thumbnail.format),
+      etag: `"${thumbnail.key}"`,
+      lastModified: version.createdAt,
+      isPrivate,
+      headers: { "x-emulator-thumbnail": describeSource(thumbnail.source) },
+    });
+    return;
+  }
+
   if (parsed.steps.length === 0 || parsed.steps.some((s) => s.original)) {
     await sendFile(req, res, ctx.blobs.path(version.blob), {
       contentType: version.mime,
@@ -102,7 +110,7 @@ export const handleFileRequest = async (
   if (version.fileType !== "image" || version.media?.kind !== "image") {
     throw new ImageKitError(400, "The emulator transforms images only; this file is not one.");
   }
-  const rendered = await renderCached(ctx, file, version, parsed);
+  const rendered = await renderImageCached(ctx, file, version, parsed);
   await sendFile(req, res, rendered.path, {
     contentType: contentTypeOf(rendered.format),
     etag: `"${rendered.key}"`,
@@ -116,6 +124,21 @@ interface Target {
   transformation?: string;
   /** `/folder/name.jpg`, percent-decoded, as stored. */
   filePath: string;
+}
+
+/**
+ * The file at `filePath`, or, for `<filePath>/ik-thumbnail.jpg`, the file whose thumbnail it is
+ * (a stored file of that exact path wins, though folder names cannot hold a `.` anyway).
+ */
+function findFile(
+  ctx: EmulatorContext,
+  filePath: string,
+): { file: FileRecord; thumbnail: boolean } | undefined {
+  const file = ctx.files.findByPath(filePath);
+  if (file) return { file, thumbnail: false };
+  const source = thumbnailSourcePath(filePath);
+  const original = source === undefined ? undefined : ctx.files.findByPath(source);
+  return original ? { file: original, thumbnail: true } : undefined;
 }
 
 function parseTarget(pathname: string, urlPath: string): Target | undefined {
@@ -138,58 +161,29 @@ function parseTarget(pathname: string, urlPath: string): Target | undefined {
 }
 
 /**
- * Renders into `<dataDir>/cache/<key>.<ext>` once (temp file + rename, so a reader never sees a
- * partial image); later requests stream the cached file. The key covers the version's blob
- * (new content, new key), the normalized steps, the output format and, for `fo-custom`, the
- * file's current customCoordinates (editable without a new version).
+ * An image URL's rendition, cached on disk. The key covers the version's blob (new content, new
+ * key), the normalized steps, the output format and, for `fo-custom`, the file's current
+ * customCoordinates (editable without a new version).
  */
-async function renderCached(
+async function renderImageCached(
   ctx: EmulatorContext,
   file: FileRecord,
   version: VersionRecord,
   parsed: ParsedTransformation,
-): Promise<{ path: string; format: OutputFormat; key: string }> {
+): Promise<CachedRender> {
   const source = sourceFormat(version.mime, version.media?.hasAlpha ?? false);
   const format = resolveOutputFormat(parsed.steps, source);
   const custom = parsed.steps.some((s) => s.focus === "custom") ? file.customCoordinates : "";
   const key = createHash("sha1")
     .update([version.blob, parsed.canonical, format, custom ?? ""].join("\n"))
     .digest("hex");
-  const dir = join(ctx.options.dataDir, "cache");
-  const path = join(dir, `${key}.${format}`);
-  if (await exists(path)) return { path, format, key };
-
-  let job = rendering.get(path);
-  if (!job) {
-    job = (async () => {
-      await mkdir(dir, { recursive: true });
-      const temp = join(dir, `${key}.${randomBytes(6).toString("hex")}.tmp`);
-      try {
-        await renderToPath(ctx.blobs.path(version.blob), parsed.steps, temp, {
-          customCoordinates: file.customCoordinates,
-          defaultFormat: source,
-        });
-        await rename(temp, path);
-      } catch (error) {
-        await rm(temp, { force: true });
-        if (error instanceof TransformationError) throw new ImageKitError(400, error.message);
-        // sharp could not decode the stored file (e.g. a truncated image stored as-is).
-        throw new ImageKitError(400, "The transformation could not be applied to this file.");
-      }
-    })().finally(() => rendering.delete(path));
-    rendering.set(path, job);
-  }
-  await job;
-  return { path, format, key };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return renderCached(ctx, {
+    key,
+    format,
+    input: ctx.blobs.path(version.blob),
+    steps: parsed.steps,
+    options: { customCoordinates: file.customCoordinates },
+  });
 }
 
 interface SendOptions {
@@ -197,6 +191,8 @@ interface SendOptions {
   etag: string;
   lastModified: string;
   isPrivate: boolean;
+  /** Sent with every answer (200, 206, 304). */
+  headers?: Record<string, string>;
 }
 
 /** Streams a file from disk with validators, HEAD and single byte ranges. */
@@ -219,6 +215,7 @@ async function sendFile(
     "last-modified": modified.toUTCString(),
     "cache-control": options.isPrivate ? "private, max-age=0, must-revalidate" : CACHE_CONTROL,
     "accept-ranges": "bytes",
+    ...options.headers,
   };
 
   if (notModified(req, options.etag, modified)) {

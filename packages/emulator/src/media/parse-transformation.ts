@@ -63,6 +63,16 @@ export interface TransformationStep {
   lossless?: boolean;
   /** `orig-true`: serve the original file, ignoring the rest. */
   original?: boolean;
+  /** `so-<seconds>`: where a video thumbnail (`…/ik-thumbnail.jpg`) takes its frame. */
+  startOffset?: number;
+}
+
+export interface ParseOptions {
+  /**
+   * Accept `so-` (start offset): only a video thumbnail URL has a use for it, since the
+   * emulator encodes no video. Elsewhere it stays an unsupported parameter (400).
+   */
+  startOffset?: boolean;
 }
 
 export interface ParsedTransformation {
@@ -181,7 +191,10 @@ export const BASIC_COLORS: Readonly<Record<string, readonly [number, number, num
 };
 
 /** Parses a transformation string (without the `tr:` prefix). Throws `TransformationError`. */
-export function parseTransformation(input: string): ParsedTransformation {
+export function parseTransformation(
+  input: string,
+  options: ParseOptions = {},
+): ParsedTransformation {
   const steps: TransformationStep[] = [];
   const named: string[] = [];
   let namedOnly = true;
@@ -193,13 +206,13 @@ export function parseTransformation(input: string): ParsedTransformation {
     for (const param of params) {
       const name = namedTransformation(param.trim());
       if (name === undefined) {
-        applyParam(step, param.trim());
+        applyParam(step, param.trim(), options);
         hasOwnParams = true;
         continue;
       }
       // A named transformation expands to its own step(s) at this point of the chain.
       named.push(name);
-      steps.push(...parseTransformation(NAMED_TRANSFORMATIONS[name] as string).steps);
+      steps.push(...parseTransformation(NAMED_TRANSFORMATIONS[name] as string, options).steps);
     }
     if (hasOwnParams) {
       steps.push(step);
@@ -286,7 +299,7 @@ function namedTransformation(param: string): string | undefined {
   return name;
 }
 
-function applyParam(step: TransformationStep, param: string): void {
+function applyParam(step: TransformationStep, param: string, options: ParseOptions): void {
   const dash = param.indexOf("-");
   const key = dash > 0 ? param.slice(0, dash) : param;
   const value = dash > 0 ? param.slice(dash + 1) : "";
@@ -356,13 +369,20 @@ function applyParam(step: TransformationStep, param: string): void {
       else step.lossless = on;
       return;
     }
+    case "so":
+      if (!options.startOffset) throw unsupported(key);
+      // Documented as seconds, "a positive number up to 2 decimal places".
+      if (!/^\d+(\.\d{1,2})?$/.test(value)) throw invalid();
+      step.startOffset = Number(value);
+      return;
     default:
-      if (UNSUPPORTED.has(key)) {
-        throw new TransformationError(`The emulator does not support the "${key}" parameter.`);
-      }
+      if (UNSUPPORTED.has(key)) throw unsupported(key);
       throw new TransformationError(`Unknown transformation parameter: ${param}`);
   }
 }
+
+const unsupported = (key: string) =>
+  new TransformationError(`The emulator does not support the "${key}" parameter.`);
 
 function size(value: string, invalid: () => Error): Size {
   if (!/^\d+(\.\d+)?$/.test(value)) {
@@ -447,5 +467,6 @@ function stringifyStep(step: TransformationStep): string {
   if (step.contrast) out.push("e-contrast");
   if (step.progressive !== undefined) out.push(`pr-${step.progressive}`);
   if (step.lossless !== undefined) out.push(`lo-${step.lossless}`);
+  if (step.startOffset !== undefined) out.push(`so-${step.startOffset}`);
   return out.join(",");
 }
