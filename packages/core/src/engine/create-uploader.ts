@@ -1,12 +1,11 @@
 import type { ProfileConfig } from "../protocol";
-import type { UploadError } from "../upload-error";
+import { UploadError } from "../upload-error";
 import { DEFAULT_ENDPOINT } from "./defaults";
 import type { EngineState } from "./engine-state";
 import { createEngineStore } from "./engine-store";
 import { fetchProfileConfig } from "./fetch-profile-config";
 import { lazyTransport } from "./lazy-transport";
 import { createQueueLoader } from "./queue-loader";
-import { toUploadError } from "./to-upload-error";
 import { bindActions } from "./uploader-actions";
 import { assignCallbacks } from "./uploader-callbacks";
 import type { Uploader, UploaderCallbacks, UploaderOptions } from "./uploader-types";
@@ -50,7 +49,14 @@ export function createUploader<TData = unknown, TInput = unknown>(
         config = await fetchProfileConfig(state.fetch, endpoint, profile);
         configError = undefined;
       } catch (error) {
-        configError = toUploadError(error);
+        // fetchProfileConfig fails with an UploadError; anything else is the error mapping's chunk
+        // that could not load (offline).
+        configError =
+          error instanceof UploadError
+            ? error
+            : new UploadError("network-error", "Could not load the upload settings", {
+                cause: error,
+              });
         // A network blip may pass on the next call; an unknown profile will not.
         if (configError.retryable) configLoad = undefined;
       }
