@@ -10,7 +10,7 @@ let skipped = 0;
 let reports = 0;
 const missing = [];
 
-for (const root of ["packages", "apps"]) {
+for (const root of ["packages", "apps", "examples"]) {
   if (!existsSync(root)) continue;
   for (const dir of readdirSync(root)) {
     const pkg = join(root, dir);
@@ -41,6 +41,21 @@ for (const root of ["packages", "apps"]) {
       skipped += s.skipped;
       reports++;
       console.log(`${pkg} (playwright): ${p} passed, ${s.unexpected} failed, ${s.skipped} skipped`);
+    }
+    // Checks of a script's own (scripts/test-example-app.mjs): `{ checks: [{ name, status }] }`.
+    const checks = join(pkg, "reports", "checks.json");
+    if (existsSync(checks)) {
+      const list = JSON.parse(readFileSync(checks, "utf8")).checks;
+      const count = (status) => list.filter((check) => check.status === status).length;
+      passed += count("passed");
+      failed += count("failed");
+      skipped += count("skipped");
+      reports++;
+      console.log(
+        `${pkg} (checks): ${count("passed")} passed, ${count("failed")} failed, ${count("skipped")} skipped`,
+      );
+    } else if (root === "examples" && existsSync(join(pkg, "package.json"))) {
+      missing.push(pkg);
     }
   }
 }
