@@ -1,3 +1,4 @@
+import "./globals.css";
 import type { ReactNode } from "react";
 import { Providers } from "./providers";
 
@@ -6,7 +7,7 @@ export const metadata = { title: "upkit demo", description: "Uploads to ImageKit
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body style={{ fontFamily: "system-ui, sans-serif", margin: "2rem" }}>
+      <body>
         <Providers>{children}</Providers>
       </body>
     </html>

@@ -81,9 +81,15 @@ test("uploads a small video to the gallery", async ({ page }) => {
   expect(served.status()).toBe(200);
   expect(served.headers()["content-type"]).toBe("video/mp4");
   expect(Buffer.from(await served.body()).equals(video)).toBe(true);
-  // No frame to show from the emulator: the gallery draws a video icon that links to the file.
-  const link = item.getByRole("link", { name: `Open ${name}`, exact: true });
-  await expect(link.locator('[data-icon="video"]')).toBeVisible();
+  // Its thumbnail is ImageKit's video thumbnail URL: the first frame (this clip is too small to
+  // decode, so the emulator's placeholder frame), a JPEG.
+  const thumbnail = item.getByRole("img", { name });
+  await expect(thumbnail).toBeVisible();
+  const src = (await thumbnail.getAttribute("src")) as string;
+  expect(src).toContain(`${new URL(url).pathname}/ik-thumbnail.jpg`);
+  const frame = await page.request.get(src);
+  expect(frame.status()).toBe(200);
+  expect(frame.headers()["content-type"]).toBe("image/jpeg");
   await expect(item).toContainText("demo, gallery, clip");
   // The emulator reports a video's post-transformations done without encoding anything.
   await expect(item.getByText("thumbnail done")).toBeVisible({ timeout: 15_000 });

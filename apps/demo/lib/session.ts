@@ -1,10 +1,43 @@
+import { checkDisplayName } from "./display-name";
+import { folderSlug } from "./folder-slug";
+
 /** The demo's sign-in: a display name in a cookie. Enough to make `authorize` real, not secure. */
 export const SESSION_COOKIE = "upkit-demo-user";
 
-/** The signed-in name from a request's cookies, or undefined. */
-export function userOf(request: Request): string | undefined {
-  const cookie = request.headers.get("cookie") ?? "";
-  const match = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(cookie);
-  const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
-  return name && /^[A-Za-z0-9_-]{1,32}$/.test(name) ? name : undefined;
+/** Who is signed in: the name as shown, and the folder name made from it. */
+export interface SessionUser {
+  name: string;
+  slug: string;
 }
+
+/** The `set-cookie` header that signs in a checked, canonical name (`checkDisplayName`). */
+export const signInCookie = (name: string) =>
+  `${SESSION_COOKIE}=${encodeURIComponent(name)}; Path=/; SameSite=Lax; HttpOnly`;
+
+export const signOutCookie = () => `${SESSION_COOKIE}=; Path=/; SameSite=Lax; HttpOnly; Max-Age=0`;
+
+/**
+ * The signed-in user from a `cookie` header, or undefined. The cookie is the browser's to change:
+ * its name is decoded and checked again, and taken only as the sign-in wrote it (canonical).
+ */
+export function readSession(cookieHeader: string | null | undefined): SessionUser | undefined {
+  const prefix = `${SESSION_COOKIE}=`;
+  const raw = (cookieHeader ?? "")
+    .split(";")
+    .map((pair) => pair.trim())
+    .find((pair) => pair.startsWith(prefix))
+    ?.slice(prefix.length);
+  if (!raw) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  const checked = checkDisplayName(decoded);
+  if (!checked.ok || checked.name !== decoded) return undefined;
+  return { name: checked.name, slug: folderSlug(checked.name) };
+}
+
+/** The signed-in user of a request, or undefined. */
+export const userOf = (request: Request) => readSession(request.headers.get("cookie"));

@@ -2,9 +2,10 @@ import { join } from "node:path";
 import { createUploadHandler, defineProfile, readImageKitConfig, UploadError } from "@upkit/server";
 import { EMULATOR_DEFAULTS, resolveBackend } from "./backend";
 import { ensureCustomMetadataFields } from "./ensure-custom-metadata-fields";
+import { userFolder } from "./folder-slug";
 import { galleryCustomMetadata, galleryInputSchema } from "./gallery-input";
 import { GALLERY_METADATA_FIELDS } from "./gallery-metadata-fields";
-import { userOf } from "./session";
+import { type SessionUser, userOf } from "./session";
 
 const backend = resolveBackend();
 
@@ -29,7 +30,7 @@ export const webhookSecret =
   (backend.kind === "emulator" ? EMULATOR_DEFAULTS.webhookSecret : undefined);
 
 /** Signed out, uploads are refused before anything is signed. */
-function signedIn(request: Request): { user: string } {
+function signedIn(request: Request): { user: SessionUser } {
   const user = userOf(request);
   if (!user) throw new UploadError("unauthorized", "Sign in to upload.");
   return { user };
@@ -73,11 +74,12 @@ export const uploads = createUploadHandler({
       transports: ["direct"],
       authorize: signedIn,
       options: ({ ctx }) => ({
-        folder: `/demo/users/${ctx.user}`,
-        tags: ["avatar", ctx.user],
+        // The slug, never the name: a name may hold anything a person writes, a folder may not.
+        folder: userFolder(ctx.user.slug),
+        tags: ["avatar", ctx.user.slug],
         transformation: { post: [{ type: "thumbnail", value: "w-150,h-150" }] },
       }),
-      onUploadComplete: ({ ctx, file }) => ({ user: ctx.user, avatarUrl: file.url }),
+      onUploadComplete: ({ ctx, file }) => ({ user: ctx.user.name, avatarUrl: file.url }),
     }),
     gallery: defineProfile({
       restrictions: { maxFileSize: "20MB", accept: ["image/*", "video/*"], maxFiles: 20 },

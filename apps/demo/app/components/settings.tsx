@@ -1,4 +1,5 @@
 import type { Backend } from "../../lib/backend";
+import styles from "./settings.module.css";
 
 /** Which backend the demo talks to, and how: what a developer checks first. */
 export function Settings({
@@ -11,9 +12,9 @@ export function Settings({
   webhooks: boolean;
 }) {
   return (
-    <details>
+    <details className={styles.settings}>
       <summary>Settings</summary>
-      <dl>
+      <dl className={styles.list}>
         <dt>Backend</dt>
         <dd>
           {backend.kind === "emulator"

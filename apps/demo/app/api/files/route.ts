@@ -26,8 +26,7 @@ export async function GET(): Promise<Response> {
         fileId: file.fileId,
         name: file.name,
         url: file.url,
-        // "" when there is none (the emulator's videos): nothing to show, the gallery draws an icon.
-        thumbnail: file.thumbnail || undefined,
+        thumbnail: file.thumbnail || videoThumbnail(file),
         tags: file.tags ?? [],
         customMetadata: file.customMetadata ?? {},
         fileType: file.fileType,
@@ -35,4 +34,13 @@ export async function GET(): Promise<Response> {
       }),
     ),
   );
+}
+
+/**
+ * A video's first frame: ImageKit's `<url>/ik-thumbnail.jpg`, resized like image thumbnails (the
+ * file object's `thumbnail` is empty for videos). Nothing for other files: the gallery draws an icon.
+ */
+function videoThumbnail(file: { url: string; mime?: string }): string | undefined {
+  if (!file.mime?.startsWith("video/")) return undefined;
+  return `${file.url.split("?")[0]}/ik-thumbnail.jpg?tr=w-100,h-100,c-at_max`;
 }
