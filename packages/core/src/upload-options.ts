@@ -53,7 +53,89 @@ export const RESPONSE_FIELDS = [
 ] as const;
 export const responseFieldSchema = z.enum(RESPONSE_FIELDS);
 
-export const extensionSchema = z.discriminatedUnion("name", [
+const metadataScalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** A tag as `tags` takes it (also what AI tasks add or remove). */
+const tagSchema = z
+  .string()
+  .trim()
+  .min(1, "a tag may not be empty")
+  .refine((tag) => !tag.includes(",") && !tag.includes("%"), "a tag may not contain , or %");
+
+/** `min_selections` / `max_selections` of the selecting AI tasks. */
+const selections = {
+  min_selections: z.number().int().nonnegative().optional(),
+  max_selections: z.number().int().positive().optional(),
+};
+const selectionsInOrder = (task: { min_selections?: number; max_selections?: number }) =>
+  task.min_selections === undefined ||
+  task.max_selections === undefined ||
+  task.min_selections <= task.max_selections;
+
+/** What a `yes_no` task does for one answer. */
+export const aiTaskActionsSchema = z.object({
+  add_tags: z.array(tagSchema).optional(),
+  remove_tags: z.array(tagSchema).optional(),
+  set_metadata: z
+    .array(
+      z.object({
+        field: z.string().min(1),
+        value: z.union([metadataScalar, z.array(metadataScalar)]),
+      }),
+    )
+    .optional(),
+  unset_metadata: z.array(z.object({ field: z.string().min(1) })).optional(),
+});
+
+const instruction = z.string().trim().min(1, "an AI task needs an instruction");
+
+/**
+ * One task of the `ai-tasks` extension (`@imagekit/nodejs` 7.11 `Shared.Extensions.AITasks`):
+ * tags or a custom metadata value picked from a vocabulary, or a yes/no question with actions.
+ */
+export const aiTaskSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("select_tags"),
+      instruction,
+      vocabulary: z
+        .array(tagSchema)
+        .min(1)
+        .refine((tags) => tags.join("").length <= 500, {
+          message: "a select_tags vocabulary may have at most 500 characters in all",
+        })
+        .optional(),
+      ...selections,
+    })
+    .refine(selectionsInOrder, { message: "min_selections may not exceed max_selections" }),
+  z
+    .object({
+      type: z.literal("select_metadata"),
+      instruction,
+      /** A custom metadata field that exists in the account. */
+      field: z.string().min(1),
+      vocabulary: z.array(metadataScalar).min(1).optional(),
+      ...selections,
+    })
+    .refine(selectionsInOrder, { message: "min_selections may not exceed max_selections" }),
+  z
+    .object({
+      type: z.literal("yes_no"),
+      instruction,
+      on_yes: aiTaskActionsSchema.optional(),
+      on_no: aiTaskActionsSchema.optional(),
+      on_unknown: aiTaskActionsSchema.optional(),
+    })
+    .refine((task) => task.on_yes !== undefined || task.on_no !== undefined, {
+      message: "a yes_no task needs on_yes, on_no or both",
+    }),
+]);
+
+/**
+ * An extension that runs (`@imagekit/nodejs` 7.11 `Shared.ExtensionConfig`): what a saved
+ * extension holds, and every kind an upload's `extensions` takes but `saved-extension`.
+ */
+export const extensionConfigSchema = z.discriminatedUnion("name", [
   z.object({
     name: z.literal("remove-bg"),
     options: z
@@ -71,6 +153,20 @@ export const extensionSchema = z.discriminatedUnion("name", [
     minConfidence: z.number().min(0).max(100),
   }),
   z.object({ name: z.literal("ai-auto-description") }),
+  z.object({
+    name: z.literal("ai-tasks"),
+    // ImageKit's "AI Tasks" skill: "Each AI Task contains 1-10 sub-tasks".
+    tasks: z
+      .array(aiTaskSchema)
+      .min(1, "ai-tasks needs a task")
+      .max(10, "ai-tasks takes at most 10 tasks"),
+  }),
+]);
+
+/** An item of `extensions`: an extension, or a saved extension by its id. */
+export const extensionSchema = z.discriminatedUnion("name", [
+  ...extensionConfigSchema.options,
+  z.object({ name: z.literal("saved-extension"), id: z.string().trim().min(1) }),
 ]);
 
 /** A transformation string in ImageKit's URL syntax, e.g. `w-300,h-300` or `w-400:rt-90`. */
@@ -137,5 +233,8 @@ export type UploadOptions = z.input<typeof uploadOptionsSchema>;
 /** After validation: folder normalised, tags trimmed. */
 export type ResolvedUploadOptions = z.output<typeof uploadOptionsSchema>;
 export type Extension = z.infer<typeof extensionSchema>;
+export type ExtensionConfig = z.infer<typeof extensionConfigSchema>;
+export type AITask = z.infer<typeof aiTaskSchema>;
+export type AITaskActions = z.infer<typeof aiTaskActionsSchema>;
 export type PostTransformation = z.infer<typeof postTransformationSchema>;
 export type ResponseField = z.infer<typeof responseFieldSchema>;

@@ -1,6 +1,12 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { fromImageKitFields, toImageKitFields } from "../src/to-imagekit-fields";
-import { type UploadOptions, uploadOptionsSchema } from "../src/upload-options";
+import {
+  type AITask,
+  type Extension,
+  type ExtensionConfig,
+  type UploadOptions,
+  uploadOptionsSchema,
+} from "../src/upload-options";
 
 const every: UploadOptions = {
   fileName: "photo.jpg",
@@ -10,11 +16,38 @@ const every: UploadOptions = {
   isPrivateFile: true,
   isPublished: false,
   customCoordinates: { x: 10, y: 10, width: 100, height: 100 },
-  responseFields: ["tags", "customMetadata", "embeddedMetadata"],
+  responseFields: ["tags", "customMetadata", "embeddedMetadata", "selectedFieldsSchema"],
   extensions: [
     { name: "remove-bg", options: { add_shadow: true, bg_color: "green" } },
     { name: "google-auto-tagging", maxTags: 5, minConfidence: 95 },
     { name: "ai-auto-description" },
+    {
+      name: "ai-tasks",
+      tasks: [
+        {
+          type: "select_tags",
+          instruction: "What body style is this vehicle?",
+          vocabulary: ["sedan", "suv", "hatchback"],
+          max_selections: 1,
+        },
+        {
+          type: "select_metadata",
+          instruction: "What is the primary color?",
+          field: "primary_color",
+          vocabulary: ["red", "blue", "white", "black"],
+          min_selections: 1,
+          max_selections: 1,
+        },
+        {
+          type: "yes_no",
+          instruction: "Is the product completely visible?",
+          on_yes: { add_tags: ["framing_ok"], set_metadata: [{ field: "qc", value: true }] },
+          on_no: { add_tags: ["needs_reshot"], remove_tags: ["framing_ok"] },
+          on_unknown: { unset_metadata: [{ field: "qc" }] },
+        },
+      ],
+    },
+    { name: "saved-extension", id: "ext_abc123" },
   ],
   webhookUrl: "https://example.com/hooks/imagekit",
   overwriteFile: false,
@@ -46,7 +79,7 @@ describe("upload options", () => {
       isPrivateFile: "true",
       isPublished: "false",
       customCoordinates: "10,10,100,100",
-      responseFields: "tags,customMetadata,embeddedMetadata",
+      responseFields: "tags,customMetadata,embeddedMetadata,selectedFieldsSchema",
       extensions: JSON.stringify(every.extensions),
       webhookUrl: "https://example.com/hooks/imagekit",
       overwriteFile: "false",
@@ -82,6 +115,67 @@ describe("upload options", () => {
         { extensions: [{ name: "google-auto-tagging", maxTags: 0, minConfidence: 50 }] },
         /Too small|>0|positive/i,
       ],
+      [{ extensions: [{ name: "ai-tasks", tasks: [] }] }, /ai-tasks needs a task/],
+      [
+        {
+          extensions: [
+            { name: "ai-tasks", tasks: Array(11).fill({ type: "select_tags", instruction: "T?" }) },
+          ],
+        },
+        /at most 10 tasks/,
+      ],
+      [
+        { extensions: [{ name: "ai-tasks", tasks: [{ type: "yes_no", instruction: "Blue?" }] }] },
+        /needs on_yes, on_no or both/,
+      ],
+      [
+        {
+          extensions: [
+            {
+              name: "ai-tasks",
+              tasks: [{ type: "select_tags", instruction: "T?", vocabulary: ["50%"] }],
+            },
+          ],
+        },
+        /may not contain , or %/,
+      ],
+      [
+        {
+          extensions: [
+            {
+              name: "ai-tasks",
+              tasks: [{ type: "select_tags", instruction: "T?", vocabulary: ["a".repeat(501)] }],
+            },
+          ],
+        },
+        /at most 500 characters/,
+      ],
+      [
+        {
+          extensions: [
+            {
+              name: "ai-tasks",
+              tasks: [
+                { type: "select_tags", instruction: "T?", min_selections: 3, max_selections: 1 },
+              ],
+            },
+          ],
+        },
+        /min_selections may not exceed max_selections/,
+      ],
+      [
+        {
+          extensions: [
+            { name: "ai-tasks", tasks: [{ type: "select_metadata", instruction: "C?" } as never] },
+          ],
+        },
+        /field|Invalid input/i,
+      ],
+      [
+        { extensions: [{ name: "ai-tasks", tasks: [{ type: "select_tags", instruction: " " }] }] },
+        /needs an instruction/,
+      ],
+      [{ extensions: [{ name: "saved-extension", id: "" }] }, /Too small|>=1/i],
       [{ webhookUrl: "ftp://x" }, /Invalid URL/i],
       [{ responseFields: ["secrets" as never] }, /Invalid option|expected one of/i],
     ];
@@ -106,6 +200,22 @@ describe("upload options", () => {
     // @ts-expect-error: abs needs its protocol
     const abs: UploadOptions = { transformation: { post: [{ type: "abs", value: "sr-240" }] } };
     expect(abs).toBeDefined();
+    expectTypeOf<Extension["name"]>().toEqualTypeOf<
+      | "remove-bg"
+      | "google-auto-tagging"
+      | "aws-auto-tagging"
+      | "ai-auto-description"
+      | "ai-tasks"
+      | "saved-extension"
+    >();
+    expectTypeOf<AITask["type"]>().toEqualTypeOf<"select_tags" | "select_metadata" | "yes_no">();
+    // A saved extension holds any extension but another saved-extension.
+    expectTypeOf<ExtensionConfig["name"]>().toEqualTypeOf<
+      Exclude<Extension["name"], "saved-extension">
+    >();
+    // @ts-expect-error: select_metadata names its field
+    const noField: AITask = { type: "select_metadata", instruction: "Colour?" };
+    expect(noField).toBeDefined();
   });
 });
 
@@ -136,5 +246,47 @@ describe("upload results", () => {
     expectTypeOf(result.fileId).toEqualTypeOf<string>();
     expectTypeOf(result.tags).toEqualTypeOf<string[] | null | undefined>();
     expect(() => uploadResultSchema.parse({ name: "no id" })).toThrow();
+  });
+
+  it("type extensionStatus and selectedFieldsSchema as ImageKit's SDK does, without failing on what is new", async () => {
+    const { uploadResultSchema } = await import("../src/upload-result");
+    const base = {
+      fileId: "598821f949c0a938d57563bd",
+      name: "a.jpg",
+      url: "https://ik.imagekit.io/demo/a.jpg",
+      size: 1,
+      filePath: "/a.jpg",
+      fileType: "image",
+    };
+    const result = uploadResultSchema.parse({
+      ...base,
+      extensionStatus: { "ai-tasks": "success", "remove-bg": "pending", "new-extension": "queued" },
+      selectedFieldsSchema: {
+        price: {
+          type: "Number",
+          minValue: 1,
+          maxValue: 1000,
+          isValueRequired: true,
+          defaultValue: 10,
+        },
+        size: { type: "SingleSelect", selectOptions: ["S", "M"], selectOptionsTruncated: false },
+        later: { type: "Location", radius: 5 },
+      },
+    });
+    expect(result.extensionStatus?.["ai-tasks"]).toBe("success");
+    expect(result.selectedFieldsSchema?.size?.selectOptions).toEqual(["S", "M"]);
+    expect(result.selectedFieldsSchema?.later).toEqual({ type: "Location", radius: 5 });
+    expectTypeOf<NonNullable<typeof result.extensionStatus>["ai-tasks"]>().toExtend<
+      string | undefined
+    >();
+    expectTypeOf<"SingleSelect">().toExtend<
+      NonNullable<typeof result.selectedFieldsSchema>[string]["type"]
+    >();
+    expect(() =>
+      uploadResultSchema.parse({
+        ...base,
+        selectedFieldsSchema: { broken: { selectOptions: [] } },
+      }),
+    ).toThrow();
   });
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { createEmulator } from "./create-emulator";
-import type { EmulatorOptions } from "./options";
+import type { EmulatorOptions, PlanName } from "./options";
 
 const HELP = `upkit-emulator: a local ImageKit.io
 
@@ -12,8 +12,11 @@ Options (each also read from the environment variable shown; flags win):
   --private-key <key>    IMAGEKIT_PRIVATE_KEY    default private_emulator_key
   --public-key <key>     IMAGEKIT_PUBLIC_KEY     default public_emulator_key
   --url-endpoint <url>   IMAGEKIT_URL_ENDPOINT   default http://localhost:<port>/upkit-demo
-  --max-file-size <b>    EMULATOR_MAX_FILE_SIZE  default 26214400 (25 MB)
-  --max-video-size <b>   EMULATOR_MAX_VIDEO_SIZE default 314572800 (300 MB)
+  --plan <name>          EMULATOR_PLAN           free, lite or pro; default lite
+                         (free 25 MB / 100 MB video, lite 40 MB / 300 MB, pro 50 MB / 2 GB;
+                         1 MB = 1,000,000 bytes)
+  --max-file-size <b>    EMULATOR_MAX_FILE_SIZE  bytes, default the plan's (lite: 40000000)
+  --max-video-size <b>   EMULATOR_MAX_VIDEO_SIZE bytes, default the plan's (lite: 300000000)
   --webhook-url <url>    EMULATOR_WEBHOOK_URL    account webhook endpoint, default none
   --webhook-secret <s>   IMAGEKIT_WEBHOOK_SECRET default whsec_emulator_secret
   --legacy-webhooks      EMULATOR_LEGACY_WEBHOOKS=1  sign with x-ik-signature
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     "private-key": { type: "string" },
     "public-key": { type: "string" },
     "url-endpoint": { type: "string" },
+    plan: { type: "string" },
     "max-file-size": { type: "string" },
     "max-video-size": { type: "string" },
     "webhook-url": { type: "string" },
@@ -46,6 +50,11 @@ if (values.help) {
   process.exit(0);
 }
 
+/** Bytes in SI units, as ImageKit's plans state them: 40000000 is "40 MB", 2e9 "2 GB". */
+const mb = (bytes: number) =>
+  bytes >= 1e9
+    ? `${Number((bytes / 1e9).toPrecision(6))} GB`
+    : `${Number((bytes / 1e6).toPrecision(6))} MB`;
 const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 const options: EmulatorOptions = {
   port: number(values.port),
@@ -54,6 +63,7 @@ const options: EmulatorOptions = {
   privateKey: values["private-key"],
   publicKey: values["public-key"],
   urlEndpoint: values["url-endpoint"],
+  plan: values.plan as PlanName | undefined,
   maxFileSize: number(values["max-file-size"]),
   maxVideoSize: number(values["max-video-size"]),
   webhookUrl: values["webhook-url"],
@@ -74,6 +84,7 @@ try {
   URL endpoint   ${emulator.urlEndpoint}
   public key     ${emulator.publicKey}
   private key    ${emulator.privateKey}
+  limits         ${emulator.limits.plan} plan: ${mb(emulator.limits.maxFileSize)} per file, ${mb(emulator.limits.maxVideoSize)} per video
   data           ${emulator.dataDir}
 emulator ready`);
   const stop = () => {

@@ -1,4 +1,5 @@
 import type { CustomMetadataFields } from "./custom-metadata/custom-metadata-fields";
+import type { SavedExtensions } from "./extensions/saved-extensions";
 import type { Jobs } from "./jobs";
 import type { ResolvedOptions } from "./options";
 import type { BlobStore } from "./storage/blob-store";
@@ -17,6 +18,7 @@ export interface EmulatorContext {
   tokens: TokenLedger;
   blobs: BlobStore;
   customMetadata: CustomMetadataFields;
+  savedExtensions: SavedExtensions;
   webhooks: WebhookSender;
   jobs: Jobs;
 }

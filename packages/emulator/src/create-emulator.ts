@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import type { EmulatorContext } from "./context";
 import { CustomMetadataFields } from "./custom-metadata/custom-metadata-fields";
 import { customMetadataRoutes } from "./custom-metadata/custom-metadata-routes";
+import { SavedExtensions } from "./extensions/saved-extensions";
+import { savedExtensionsRoutes } from "./extensions/saved-extensions-routes";
 import { handleFileRequest } from "./file-server/handle-file-request";
 import { filesRoutes } from "./files/files-routes";
 import { adminRoutes } from "./http/admin-routes";
@@ -14,7 +16,7 @@ import { createRateLimiter } from "./http/rate-limit";
 import { sendEmpty, sendJson } from "./http/respond";
 import { createRouter } from "./http/router";
 import { Jobs } from "./jobs";
-import { DEFAULTS, type EmulatorOptions, resolveOptions } from "./options";
+import { DEFAULTS, type EmulatorOptions, type PlanName, resolveOptions } from "./options";
 import { BlobStore } from "./storage/blob-store";
 import { openDatabase } from "./storage/database";
 import { FileRepository } from "./storage/file-repository";
@@ -30,6 +32,8 @@ export interface Emulator {
   privateKey: string;
   publicKey: string;
   dataDir: string;
+  /** The upload size limits in force, bytes, and the plan they start from. */
+  limits: { plan: PlanName; maxFileSize: number; maxVideoSize: number };
   /** Resolves once every background job (webhooks, post-transformations, extensions) settled. */
   idle(): Promise<void>;
   /** Stops accepting requests, cancels pending jobs, closes the database. */
@@ -41,6 +45,7 @@ const routes = createRouter([
   { method: "POST", pattern: "/api/v2/files/upload", handler: uploadHandler("v2") },
   ...filesRoutes,
   ...customMetadataRoutes,
+  ...savedExtensionsRoutes,
   ...adminRoutes,
 ]);
 
@@ -77,6 +82,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     tokens: new TokenLedger(db),
     blobs,
     customMetadata: new CustomMetadataFields(db),
+    savedExtensions: new SavedExtensions(db),
     webhooks: new WebhookSender(
       resolved,
       jobs,
@@ -96,6 +102,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     privateKey: resolved.privateKey,
     publicKey: resolved.publicKey,
     dataDir: resolved.dataDir,
+    limits: {
+      plan: resolved.plan,
+      maxFileSize: resolved.maxFileSize,
+      maxVideoSize: resolved.maxVideoSize,
+    },
     idle: () => jobs.idle(),
     close() {
       closing ??= (async () => {

@@ -17,9 +17,18 @@ export interface EmulatorOptions {
    * `IMAGEKIT_URL_ENDPOINT`); the emulator serves its file server under this URL's path.
    */
   urlEndpoint?: string;
-  /** Largest non-video file, bytes. Default 25 MB (env `EMULATOR_MAX_FILE_SIZE`). */
+  /**
+   * The ImageKit plan whose upload limits apply (see `PLANS`): `free` (25 MB / 100 MB video),
+   * `lite` (40 MB / 300 MB) or `pro` (50 MB / 2 GB). Default `lite` (env `EMULATOR_PLAN`).
+   * `maxFileSize` / `maxVideoSize` override the plan's limits one by one.
+   */
+  plan?: PlanName;
+  /**
+   * Largest image, audio or other non-video file, bytes. Default: the plan's, 40 MB for `lite`
+   * (env `EMULATOR_MAX_FILE_SIZE`).
+   */
   maxFileSize?: number;
-  /** Largest video file, bytes. Default 300 MB (env `EMULATOR_MAX_VIDEO_SIZE`). */
+  /** Largest video file, bytes. Default: the plan's, 300 MB for `lite` (env `EMULATOR_MAX_VIDEO_SIZE`). */
   maxVideoSize?: number;
   /** Secret that signs webhooks. Default `whsec_emulator_secret` (env `IMAGEKIT_WEBHOOK_SECRET`). */
   webhookSecret?: string;
@@ -64,6 +73,24 @@ export interface Fault {
   stall?: boolean;
 }
 
+/**
+ * ImageKit's plans and their upload limits, as its upload API reference states them today
+ * (`@imagekit/nodejs` 7.11 `files.upload`: "On the free plan, the maximum upload file sizes are
+ * 25MB for images, audio, and raw files and 100MB for videos. On the Lite paid plan, these limits
+ * increase to 40MB ... and 300MB for videos, whereas on the Pro paid plan ... 50MB ... and 2GB").
+ *
+ * "MB" is read as SI, 1 MB = 1,000,000 bytes (emulator choice; ImageKit does not define the
+ * unit): of the two readings it is the smaller limit, so a file the emulator takes is one ImageKit
+ * takes under either reading, and it is the unit of `@upkit/core`'s `parseFileSize("25MB")`.
+ */
+export const PLANS = {
+  free: { maxFileSize: 25_000_000, maxVideoSize: 100_000_000 },
+  lite: { maxFileSize: 40_000_000, maxVideoSize: 300_000_000 },
+  pro: { maxFileSize: 50_000_000, maxVideoSize: 2_000_000_000 },
+} as const satisfies Record<string, { maxFileSize: number; maxVideoSize: number }>;
+
+export type PlanName = keyof typeof PLANS;
+
 export type ResolvedOptions = Required<
   Omit<EmulatorOptions, "webhookUrl" | "rateLimit" | "faults">
 > & {
@@ -79,8 +106,10 @@ export const DEFAULTS = {
   privateKey: "private_emulator_key",
   publicKey: "public_emulator_key",
   urlPath: "/upkit-demo",
-  maxFileSize: 25 * 1024 * 1024,
-  maxVideoSize: 300 * 1024 * 1024,
+  /** Lite: its 300 MB video limit is what the demo's video uploads are sized for. */
+  plan: "lite",
+  maxFileSize: PLANS.lite.maxFileSize,
+  maxVideoSize: PLANS.lite.maxVideoSize,
   webhookSecret: "whsec_emulator_secret",
   asyncDelayMs: 500,
   urlFetchTimeoutMs: 8000,
@@ -91,7 +120,22 @@ type Env = Record<string, string | undefined>;
 const num = (value: string | undefined) =>
   value === undefined || value === "" ? undefined : Number(value);
 
-/** Options first, then the environment, then the defaults. */
+function planOf(value: string | undefined): PlanName {
+  if (value === undefined) return DEFAULTS.plan;
+  if (Object.hasOwn(PLANS, value)) return value as PlanName;
+  throw new Error(`Invalid emulator plan: ${value} (expected ${Object.keys(PLANS).join(", ")})`);
+}
+
+function size(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new Error(`Invalid emulator ${name}: ${value} (expected a number of bytes)`);
+  return value;
+}
+
+/**
+ * Options first, then the environment, then the defaults. Each size limit is its own option,
+ * else its own variable, else the plan's (the plan: option, variable, `lite`).
+ */
 export function resolveOptions(
   options: EmulatorOptions = {},
   env: Env = process.env,
@@ -104,6 +148,7 @@ export function resolveOptions(
   if (!privateKey.startsWith("private_"))
     throw new Error('The private key must start with "private_"');
   if (!publicKey.startsWith("public_")) throw new Error('The public key must start with "public_"');
+  const plan = planOf(options.plan ?? (env.EMULATOR_PLAN || undefined));
   return {
     port,
     host: options.host ?? env.EMULATOR_HOST ?? DEFAULTS.host,
@@ -112,8 +157,15 @@ export function resolveOptions(
     publicKey,
     // Filled in once the port is known (port 0 picks one): see createEmulator.
     urlEndpoint: (options.urlEndpoint ?? env.IMAGEKIT_URL_ENDPOINT ?? "").replace(/\/+$/, ""),
-    maxFileSize: options.maxFileSize ?? num(env.EMULATOR_MAX_FILE_SIZE) ?? DEFAULTS.maxFileSize,
-    maxVideoSize: options.maxVideoSize ?? num(env.EMULATOR_MAX_VIDEO_SIZE) ?? DEFAULTS.maxVideoSize,
+    plan,
+    maxFileSize: size(
+      "maxFileSize",
+      options.maxFileSize ?? num(env.EMULATOR_MAX_FILE_SIZE) ?? PLANS[plan].maxFileSize,
+    ),
+    maxVideoSize: size(
+      "maxVideoSize",
+      options.maxVideoSize ?? num(env.EMULATOR_MAX_VIDEO_SIZE) ?? PLANS[plan].maxVideoSize,
+    ),
     webhookSecret: options.webhookSecret ?? env.IMAGEKIT_WEBHOOK_SECRET ?? DEFAULTS.webhookSecret,
     webhookUrl: options.webhookUrl ?? env.EMULATOR_WEBHOOK_URL,
     legacyWebhookSignature: options.legacyWebhookSignature ?? env.EMULATOR_LEGACY_WEBHOOKS === "1",

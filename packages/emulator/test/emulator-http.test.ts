@@ -331,12 +331,13 @@ describe("the CLI", () => {
     expect(url, stdout).not.toBeNull();
     const [, base, port] = url as RegExpExecArray;
     expect(Number(port)).toBeGreaterThan(0);
-    expect(lines.slice(1, 8)).toEqual([
+    expect(lines.slice(1, 9)).toEqual([
       `  upload API     ${base}/api/v1/files/upload  (v2: ${base}/api/v2/files/upload)`,
       `  file API       ${base}/v1/files`,
       `  URL endpoint   http://localhost:${port}/upkit-demo`,
       "  public key     public_emulator_key",
       "  private key    private_emulator_key",
+      "  limits         lite plan: 40 MB per file, 300 MB per video",
       `  data           ${dir}`,
       "emulator ready",
     ]);

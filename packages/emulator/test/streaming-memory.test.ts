@@ -16,9 +16,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const MiB = 1024 * 1024;
-/** Under the default 300 MB (314,572,800 bytes) video limit, far over the 25 MB one. */
-const VIDEO_SIZE = 290 * MiB;
-const OVER_LIMIT_SIZE = 301 * MiB;
+/** Under the default (lite) 300 MB (300,000,000 bytes) video limit, far over the 40 MB one. */
+const VIDEO_SIZE = 290_000_000;
+const OVER_LIMIT_SIZE = 301_000_000;
 const MAX_RSS_GROWTH = 64 * MiB;
 const TOO_LARGE = "Your request contains invalid file parameter. The file size exceeds limits.";
 const AUTH = `Basic ${Buffer.from("private_emulator_key:").toString("base64")}`;

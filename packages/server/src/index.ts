@@ -7,11 +7,15 @@ export {
 } from "./create-upload-handler";
 export { createImageKitClient } from "./imagekit/create-imagekit-client";
 export type {
+  CreateCustomMetadataFieldInput,
+  CustomMetadataFieldSchemaInput,
   FolderDetails,
   ImageKitClient,
+  ListCustomMetadataFieldsQuery,
   ListedAsset,
   ListFilesQuery,
   ListFilesSort,
+  UpdateCustomMetadataFieldInput,
   UploadSource,
 } from "./imagekit/imagekit-client-types";
 export { type ImageKitConfig, readImageKitConfig } from "./imagekit/imagekit-config";
@@ -42,4 +46,5 @@ export {
   isKnownWebhookEvent,
   type KnownWebhookEvent,
   type WebhookEvent,
+  type WebhookEventType,
 } from "./webhooks/webhook-event";

@@ -1,6 +1,5 @@
 import type { EmulatorContext } from "../context";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
-import { newId } from "../ids";
 import type { MediaInfo } from "../media/media-info";
 import { parseTransformation, validateTransformation } from "../media/parse-transformation";
 import { renderToFile } from "../media/render-image";
@@ -42,6 +41,52 @@ export function checkTransformation(
   }
 }
 
+/**
+ * The `transformation.error.reason` of a failed pre- or post-transformation webhook: the one
+ * ImageKit's examples show (its SDK lists `encoding_failed`, `download_failed`,
+ * `internal_server_error` for video transformations).
+ */
+export const TRANSFORMATION_FAILED = "encoding_failed";
+
+/**
+ * Whether a video's pre-transformation fails once queued (the emulator encodes no video, so
+ * this is its one deterministic failure): a start offset `so` at or past the video's duration,
+ * as in the `so-70` of ImageKit's `upload.pre-transform.error` example.
+ */
+export function failsAsVideoPreTransformation(pre: string, media: MediaInfo): boolean {
+  const duration = media.video?.duration;
+  if (duration === undefined) return false;
+  return pre
+    .split(/[:,]/)
+    .map((param) => /^so-(\d+(?:\.\d+)?)$/.exec(param.trim())?.[1])
+    .some((offset) => offset !== undefined && Number(offset) >= duration);
+}
+
+/**
+ * Where ImageKit says a post-transformation's output is (`data.url` of its webhooks): the file's
+ * URL with `?tr=<value>` (the documented example); for videos, the documented URLs of the
+ * output: `/ik-master.m3u8` or `/ik-master.mpd` (abs), `/ik-thumbnail.jpg`, and
+ * `/ik-gif-video.mp4` for `gif-to-video`.
+ */
+export function postTransformationUrl(
+  fileUrl: string,
+  step: PostTransformation,
+  kind: MediaInfo["kind"],
+  value: string,
+): string {
+  const query = value === "" ? "" : `?tr=${value}`;
+  switch (step.type) {
+    case "abs":
+      return `${fileUrl}/ik-master.${step.protocol === "hls" ? "m3u8" : "mpd"}${query}`;
+    case "gif-to-video":
+      return `${fileUrl}/ik-gif-video.mp4${query}`;
+    case "thumbnail":
+      return kind === "video" ? `${fileUrl}/ik-thumbnail.jpg${query}` : `${fileUrl}${query}`;
+    default:
+      return `${fileUrl}${query}`;
+  }
+}
+
 /** An image pre-transformation, applied before the file is stored; returns the new temp file. */
 export async function applyPreTransformation(
   ctx: EmulatorContext,
@@ -56,21 +101,22 @@ export async function applyPreTransformation(
 
 /**
  * Post-transformations run after the response, as on ImageKit: `thumbnail` and `transformation`
- * on images render a real derived image the file server then serves (at `tr:<value>`); video
- * steps, `gif-to-video` and `abs` are reported done without encoding (emulator choice). Each
- * ends with an `upload.post-transform.success` (or `.error`) webhook.
+ * on images render a real derived image the file server then serves (at `?tr=<value>`, or
+ * `tr:<value>` in the path); video steps, `gif-to-video` and `abs` are reported done without
+ * encoding (emulator choice). Each ends with its own `upload.post-transform.success` (or
+ * `.error`) webhook, whose `request.x_request_id` is the upload's request id.
  */
 export function schedulePostTransformations(
   ctx: EmulatorContext,
   file: FileRecord,
   version: VersionRecord,
   steps: PostTransformation[],
+  requestId: string,
 ): void {
   for (const step of steps) {
+    const isImage = version.media.kind === "image";
     const value = step.value ?? (step.type === "thumbnail" ? DEFAULT_THUMBNAIL : "");
-    const renders =
-      version.media.kind === "image" &&
-      (step.type === "thumbnail" || step.type === "transformation");
+    const renders = isImage && (step.type === "thumbnail" || step.type === "transformation");
     ctx.files.saveDerived({
       versionId: version.id,
       transformation: value,
@@ -79,8 +125,14 @@ export function schedulePostTransformations(
       blob: null,
       mime: null,
     });
-    const request = { x_request_id: newId(), transformation: step };
-    const url = `${ctx.options.urlEndpoint}/tr:${value}${file.filePath}`;
+    const request = { x_request_id: requestId, transformation: step };
+    const url = postTransformationUrl(
+      `${ctx.options.urlEndpoint}${file.filePath}`,
+      step,
+      version.media.kind,
+      // A video's thumbnail without a value is ImageKit's default one: its URL has no `tr`.
+      isImage ? value : (step.value ?? ""),
+    );
     ctx.jobs.later(ctx.options.asyncDelayMs, async () => {
       try {
         let blob: string | null = null;
@@ -112,7 +164,7 @@ export function schedulePostTransformations(
           { fileId: file.id, name: file.name, url },
           request,
         );
-      } catch (error) {
+      } catch {
         ctx.files.saveDerived({
           versionId: version.id,
           transformation: value,
@@ -128,9 +180,7 @@ export function schedulePostTransformations(
             name: file.name,
             path: file.filePath,
             url,
-            transformation: {
-              error: { reason: error instanceof Error ? error.message : "failed" },
-            },
+            transformation: { error: { reason: TRANSFORMATION_FAILED } },
           },
           request,
         );

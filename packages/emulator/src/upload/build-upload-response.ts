@@ -13,7 +13,7 @@ export function buildUploadResponse(
   file: FileRecord,
   version: VersionRecord,
   responseFields: ResponseField[],
-  extensionStatus: Record<string, string> | undefined,
+  extensionStatus: Partial<Record<string, string>> | undefined,
 ): Record<string, unknown> {
   const { media } = version;
   const url = `${ctx.options.urlEndpoint}${file.filePath}`;
@@ -63,7 +63,10 @@ export function buildUploadResponse(
         body.metadata = media.metadata;
         break;
       case "selectedFieldsSchema":
-        body.selectedFieldsSchema = ctx.customMetadata.schemasOf(Object.keys(file.customMetadata));
+        // "Schema definitions for the custom metadata fields selected for the specified file
+        // path" (the SDK's `FileUploadResponse`): with no path policy, which the emulator does
+        // not have, every live field applies to every path, whether the file has a value or not.
+        body.selectedFieldsSchema = ctx.customMetadata.selectedFieldsSchema();
         break;
     }
   }

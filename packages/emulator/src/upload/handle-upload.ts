@@ -1,5 +1,7 @@
 import { stat } from "node:fs/promises";
 import type { EmulatorContext } from "../context";
+import { checkAITasks } from "../extensions/run-ai-tasks";
+import { runExtensions } from "../extensions/run-extensions";
 import { toFileObject } from "../files/to-file-object";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
 import { sendJson } from "../http/respond";
@@ -10,7 +12,9 @@ import type { FileRecord, VersionRecord } from "../storage/file-repository";
 import {
   applyPreTransformation,
   checkTransformation,
+  failsAsVideoPreTransformation,
   schedulePostTransformations,
+  TRANSFORMATION_FAILED,
 } from "./apply-transformations";
 import { authenticateUpload } from "./authenticate-upload";
 import { buildUploadResponse } from "./build-upload-response";
@@ -18,7 +22,6 @@ import { downloadFile } from "./download-file";
 import { evaluateChecks } from "./evaluate-checks";
 import { parseUploadFields, type UploadParams } from "./parse-upload-fields";
 import { readUploadBody } from "./read-upload-body";
-import { runExtensions } from "./run-extensions";
 
 /** `POST /api/v1/files/upload` and `POST /api/v2/files/upload`. */
 export function uploadHandler(api: "v1" | "v2"): Handler {
@@ -44,7 +47,9 @@ export function uploadHandler(api: "v1" | "v2"): Handler {
           await downloadFile(body.file.url, ctx.blobs, maxBytes, ctx.options.urlFetchTimeoutMs)
         ).tempPath;
       }
-      const stored = await store(ctx, params, tempPath as string);
+      // The id of this request, which ImageKit's webhooks name as `request.x_request_id`.
+      const requestId = String(res.getHeader("x-request-id") ?? newId());
+      const stored = await store(ctx, params, tempPath as string, requestId);
       tempPath = undefined;
       sendJson(res, stored.status, stored.body);
     } finally {
@@ -57,6 +62,7 @@ async function store(
   ctx: EmulatorContext,
   params: UploadParams,
   tempPath: string,
+  requestId: string,
 ): Promise<{ status: number; body: unknown }> {
   let media = await probeFile(tempPath, params.fileName);
   let size = (await stat(tempPath)).size;
@@ -70,6 +76,9 @@ async function store(
     });
   }
   if (params.transformation) checkTransformation(params.transformation, media);
+  // Saved extensions run as the configuration saved under their id.
+  const extensions = ctx.savedExtensions.resolve(params.extensions);
+  checkAITasks(ctx.customMetadata, extensions);
 
   const name = params.useUniqueFileName ? withSuffix(params.fileName) : params.fileName;
   const filePath = `${params.folder}${name}`;
@@ -86,21 +95,46 @@ async function store(
     : ctx.customMetadata.validateValues(params.customMetadata ?? {});
 
   // Image pre-transformations happen before storing; video ones are queued (answered with 202).
-  const queuedPre = params.transformation?.pre !== undefined && media.kind === "video";
-  if (params.transformation?.pre !== undefined && media.kind === "image") {
-    const transformed = await applyPreTransformation(
-      ctx,
-      tempPath,
-      params.transformation.pre,
-      params.customCoordinates,
-    );
+  const pre = params.transformation?.pre;
+  const preRequest =
+    pre === undefined ? undefined : { x_request_id: requestId, transformation: pre };
+  const queuedPre = pre !== undefined && media.kind === "video";
+  if (queuedPre && failsAsVideoPreTransformation(pre, media)) {
+    // Encoding fails after the 202: nothing is stored, only the error webhook tells.
+    ctx.jobs.later(ctx.options.asyncDelayMs, async () => {
+      ctx.webhooks.sendEvent(
+        "upload.pre-transform.error",
+        { name, path: filePath, transformation: { error: { reason: TRANSFORMATION_FAILED } } },
+        preRequest,
+      );
+    });
+    await ctx.blobs.discard(tempPath);
+    return { status: 202, body: { message: MESSAGES.preTransformQueued } };
+  }
+  if (pre !== undefined && media.kind === "image") {
+    let transformed: string;
+    try {
+      transformed = await applyPreTransformation(ctx, tempPath, pre, params.customCoordinates);
+    } catch (error) {
+      if (error instanceof ImageKitError) throw error;
+      // A transformation that parsed but cannot be rendered (e.g. an output over 16384 px).
+      ctx.webhooks.sendEvent(
+        "upload.pre-transform.error",
+        { name, path: filePath, transformation: { error: { reason: TRANSFORMATION_FAILED } } },
+        preRequest,
+      );
+      throw new ImageKitError(400, MESSAGES.invalidTransformation);
+    }
     await ctx.blobs.discard(tempPath);
     tempPath = transformed;
     media = await probeFile(tempPath, params.fileName);
     size = (await stat(tempPath)).size;
   }
 
-  const extensions = runExtensions(ctx, params.extensions, media, params.webhookUrl);
+  const ran = runExtensions(ctx, extensions, media, params.webhookUrl, {
+    tags: params.tags ?? (existing && !params.overwriteTags ? existing.tags : null),
+    customMetadata,
+  });
   const now = new Date().toISOString();
   const fileId = existing?.id ?? newId();
   const version: VersionRecord = {
@@ -123,11 +157,11 @@ async function store(
     versionCount: version.number,
     isPrivateFile: params.isPrivateFile,
     isPublished: params.isPublished,
-    tags: params.tags ?? (existing && !params.overwriteTags ? existing.tags : null),
-    AITags: extensions.AITags ?? (existing && !params.overwriteAITags ? existing.AITags : null),
+    tags: ran.values.tags,
+    AITags: ran.AITags ?? (existing && !params.overwriteAITags ? existing.AITags : null),
     customCoordinates: params.customCoordinates ?? null,
-    customMetadata,
-    description: extensions.description ?? params.description ?? null,
+    customMetadata: ran.values.customMetadata,
+    description: ran.description ?? params.description ?? null,
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
@@ -141,30 +175,29 @@ async function store(
     throw error;
   }
 
-  for (const run of extensions.later) run(file);
-  const hasExtensions = params.extensions.length > 0;
+  for (const run of ran.later) run(file);
   const response = buildUploadResponse(
     ctx,
     file,
     version,
     params.responseFields,
-    hasExtensions ? extensions.status : undefined,
+    extensions.length > 0 ? ran.status : undefined,
   );
   if (params.transformation?.post)
-    schedulePostTransformations(ctx, file, version, params.transformation.post);
+    schedulePostTransformations(ctx, file, version, params.transformation.post, requestId);
   ctx.webhooks.sendEvent(
     existing ? "file-version.created" : "file.created",
     toFileObject(ctx, file, version),
   );
   if (queuedPre) {
     ctx.jobs.later(ctx.options.asyncDelayMs, async () => {
-      ctx.webhooks.sendEvent("upload.pre-transform.success", response, {
-        x_request_id: newId(),
-        transformation: params.transformation?.pre,
-      });
+      ctx.webhooks.sendEvent("upload.pre-transform.success", response, preRequest);
     });
     return { status: 202, body: { message: MESSAGES.preTransformQueued } };
   }
+  // An image's pre-transformation ran before storing; its webhook follows all the same (the
+  // documented `upload.pre-transform.success` example is an image's `rt-90`).
+  if (preRequest) ctx.webhooks.sendEvent("upload.pre-transform.success", response, preRequest);
   return { status: 200, body: response };
 }
 

@@ -1,4 +1,7 @@
+import { type Extension, parseExtensions } from "../extensions/parse-extensions";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
+
+export type { Extension } from "../extensions/parse-extensions";
 
 export const RESPONSE_FIELDS = [
   "tags",
@@ -11,13 +14,6 @@ export const RESPONSE_FIELDS = [
   "selectedFieldsSchema",
 ] as const;
 export type ResponseField = (typeof RESPONSE_FIELDS)[number];
-
-export type Extension =
-  | { name: "remove-bg"; options?: Record<string, unknown> }
-  | { name: "google-auto-tagging" | "aws-auto-tagging"; maxTags: number; minConfidence: number }
-  | { name: "ai-auto-description" }
-  | { name: "ai-tasks"; tasks: unknown[] }
-  | { name: "saved-extension"; id: string };
 
 export type PostTransformation =
   | { type: "transformation"; value: string }
@@ -112,42 +108,9 @@ function parseResponseFields(value: string | undefined): ResponseField[] {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-function parseExtensions(fields: Record<string, string>): Extension[] {
+function parseExtensionsField(fields: Record<string, string>): Extension[] {
   const value = json(fields, "extensions", invalid("extensions"));
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalid("extensions");
-  return value.map((item): Extension => {
-    if (!isObject(item) || typeof item.name !== "string") throw invalid("extensions");
-    switch (item.name) {
-      case "remove-bg":
-        if (item.options !== undefined && !isObject(item.options)) throw invalid("extensions");
-        return { name: "remove-bg", ...(item.options ? { options: item.options } : {}) };
-      case "google-auto-tagging":
-      case "aws-auto-tagging": {
-        const { maxTags, minConfidence } = item;
-        if (
-          typeof maxTags !== "number" ||
-          typeof minConfidence !== "number" ||
-          maxTags < 1 ||
-          minConfidence < 0 ||
-          minConfidence > 100
-        ) {
-          throw invalid("extensions");
-        }
-        return { name: item.name, maxTags, minConfidence };
-      }
-      case "ai-auto-description":
-        return { name: "ai-auto-description" };
-      case "ai-tasks":
-        if (!Array.isArray(item.tasks) || item.tasks.length === 0) throw invalid("extensions");
-        return { name: "ai-tasks", tasks: item.tasks };
-      case "saved-extension":
-        if (typeof item.id !== "string") throw invalid("extensions");
-        return { name: "saved-extension", id: item.id };
-      default:
-        throw invalid("extensions");
-    }
-  });
+  return value === undefined ? [] : parseExtensions(value);
 }
 
 function parseTransformation(fields: Record<string, string>): UploadParams["transformation"] {
@@ -219,7 +182,7 @@ export function parseUploadFields(fields: Record<string, string>): UploadParams 
     isPublished: bool(fields, "isPublished", true),
     customCoordinates: parseCoordinates(fields.customCoordinates),
     responseFields: parseResponseFields(fields.responseFields),
-    extensions: parseExtensions(fields),
+    extensions: parseExtensionsField(fields),
     webhookUrl: parseWebhookUrl(fields.webhookUrl),
     overwriteFile: bool(fields, "overwriteFile", true),
     overwriteAITags: bool(fields, "overwriteAITags", true),

@@ -5,6 +5,27 @@ import type { Jobs } from "../jobs";
 import type { ResolvedOptions } from "../options";
 import { LEGACY_SIGNATURE_HEADER, signLegacyWebhook, signStandardWebhook } from "./sign-webhook";
 
+/**
+ * Every event type ImageKit's webhooks document (`@imagekit/nodejs` 7.11 `resources/webhooks.ts`,
+ * `UnwrapWebhookEvent`). The emulator sends `file.created`, `file.deleted`,
+ * `file-version.created` and the `upload.*` ones, not the `video.transformation.*` ones.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  "file.created",
+  "file.updated",
+  "file.deleted",
+  "file-version.created",
+  "file-version.deleted",
+  "upload.pre-transform.success",
+  "upload.pre-transform.error",
+  "upload.post-transform.success",
+  "upload.post-transform.error",
+  "video.transformation.accepted",
+  "video.transformation.ready",
+  "video.transformation.error",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
 /** The envelope of every account webhook as ImageKit's JSON examples and SDK types write it:
  * `created_at`, not the `createdAt` of its docs' tables. */
 export interface WebhookEvent<T = unknown> {
@@ -90,7 +111,7 @@ export class WebhookSender {
    * Builds the event envelope and posts it to the account's webhook endpoint
    * (`options.webhookUrl`); nothing happens when no endpoint is configured.
    */
-  sendEvent(type: string, data: unknown, request?: unknown): void {
+  sendEvent(type: WebhookEventType, data: unknown, request?: unknown): void {
     const url = this.options.webhookUrl;
     if (!url) return;
     const event: WebhookEvent = {

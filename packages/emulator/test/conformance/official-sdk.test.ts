@@ -15,6 +15,7 @@ import ImageKit, { toFile } from "@imagekit/nodejs";
 import LegacyImageKit from "imagekit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildMp4 } from "../media/fixtures";
 import { blob, jpeg, png } from "../support/images";
 import { startEmulator, type TestEmulator } from "../support/start-emulator";
 
@@ -416,7 +417,8 @@ describe("@imagekit/nodejs: client.webhooks.unwrap on webhooks the emulator sent
       data: {
         fileId: res.fileId,
         name: res.name,
-        url: `${emulator.urlEndpoint}/tr:w-150,h-150${res.filePath}`,
+        // The query form of ImageKit's documented example (`...mp4?tr=rt-90`).
+        url: `${emulator.urlEndpoint}${res.filePath}?tr=w-150,h-150`,
       },
       request: { x_request_id: expect.any(String), transformation: { type: "thumbnail" } },
     });
@@ -432,6 +434,158 @@ describe("@imagekit/nodejs: client.webhooks.unwrap on webhooks the emulator sent
     expect(() =>
       client().webhooks.unwrap(delivery.body, { headers: delivery.headers, key: "whsec_other" }),
     ).toThrow();
+  });
+});
+
+describe("@imagekit/nodejs: what ImageKit added (ai-tasks, saved extensions, selectedFieldsSchema)", () => {
+  it("client.savedExtensions: create, get, list, update, delete", async () => {
+    const sdk = client();
+    const created = await sdk.savedExtensions.create({
+      name: "Fashion Item Categorization",
+      description: "Automatically categorizes clothing items in fashion images",
+      config: {
+        name: "ai-tasks",
+        tasks: [
+          {
+            instruction: "What types of clothing items are visible in this image?",
+            type: "select_tags",
+            vocabulary: ["shirt", "dress", "pants", "jacket", "shoes"],
+            max_selections: 3,
+          },
+        ],
+      },
+    });
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      name: "Fashion Item Categorization",
+      config: { name: "ai-tasks" },
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    const id = created.id as string;
+    expect(await sdk.savedExtensions.get(id)).toEqual(created);
+    expect(await sdk.savedExtensions.list()).toContainEqual(created);
+    const updated = await sdk.savedExtensions.update(id, { description: "Clothing" });
+    expect(updated).toMatchObject({ id, description: "Clothing", config: created.config });
+    await sdk.savedExtensions.delete(id);
+    expect(await errorOf(sdk.savedExtensions.get(id))).toBeInstanceOf(ImageKit.NotFoundError);
+  });
+
+  it("client.files.upload with ai-tasks, a saved-extension and responseFields selectedFieldsSchema", async () => {
+    const sdk = client();
+    await sdk.customMetadataFields.create({
+      name: "sdkColour",
+      label: "SDK colour",
+      schema: { type: "SingleSelect", selectOptions: ["red", "green", "blue"] },
+    });
+    const saved = await sdk.savedExtensions.create({
+      name: "QC",
+      description: "Flags blue images",
+      config: {
+        name: "ai-tasks",
+        tasks: [
+          {
+            type: "yes_no",
+            instruction: "Is the product blue?",
+            on_yes: { add_tags: ["blue-ok"] },
+            on_no: { add_tags: ["needs-review"] },
+          },
+        ],
+      },
+    });
+    const res = await sdk.files.upload({
+      file: await toFile(await jpeg(64, 48), "ai.jpg"),
+      fileName: "ai.jpg",
+      tags: ["sdk"],
+      extensions: [
+        {
+          name: "ai-tasks",
+          tasks: [
+            { type: "select_metadata", instruction: "Main colour?", field: "sdkColour" },
+            { type: "select_tags", instruction: "Format?", vocabulary: ["jpg", "png"] },
+          ],
+        },
+        { name: "saved-extension", id: saved.id as string },
+      ],
+      responseFields: ["tags", "customMetadata", "selectedFieldsSchema"],
+    });
+    expect(res.extensionStatus).toEqual({ "ai-tasks": "success" });
+    expect(res.tags).toEqual(["sdk", "jpg", "blue-ok"]);
+    expect(res.customMetadata).toMatchObject({ sdkColour: "blue" });
+    expect(res.selectedFieldsSchema?.sdkColour).toEqual({
+      type: "SingleSelect",
+      selectOptions: ["red", "green", "blue"],
+      selectOptionsTruncated: false,
+    });
+    // The type as the SDK declares it.
+    const colour:
+      | "Text"
+      | "Textarea"
+      | "Number"
+      | "Date"
+      | "Boolean"
+      | "SingleSelect"
+      | "MultiSelect"
+      | undefined = res.selectedFieldsSchema?.sdkColour?.type;
+    expect(colour).toBe("SingleSelect");
+
+    const unknown = await errorOf(
+      sdk.files.upload({
+        file: await toFile(await jpeg(8, 8), "x.jpg"),
+        fileName: "x.jpg",
+        extensions: [{ name: "saved-extension", id: "ffffffffffffffffffffffff" }],
+      }),
+    );
+    expect(unknown).toBeInstanceOf(ImageKit.BadRequestError);
+  });
+});
+
+describe("@imagekit/nodejs: client.webhooks.unwrap on the pre- and post-transformation webhooks", () => {
+  it("upload.pre-transform.success / .error and upload.post-transform.error, typed by their type", async () => {
+    const sdk = client();
+    const before = received.length;
+    const turned = await sdk.files.upload({
+      file: await toFile(await jpeg(40, 20), "turned.jpg"),
+      fileName: "turned.jpg",
+      transformation: { pre: "rt-90", post: [{ type: "transformation", value: "w-10000,dpr-2" }] },
+    });
+    expect(turned).toMatchObject({ width: 20, height: 40 });
+    const { response } = await sdk.files
+      .upload({
+        file: await toFile(buildMp4(), "late.mp4"),
+        fileName: "late.mp4",
+        transformation: { pre: "so-70" },
+      })
+      .withResponse();
+    expect(response.status).toBe(202);
+    await emulator.idle();
+    const events = received
+      .slice(before)
+      .filter((r) => r.path === "/hook/account")
+      .map((r) => sdk.webhooks.unwrap(r.body, { headers: r.headers }));
+
+    const pre = events.find((event) => event.type === "upload.pre-transform.success");
+    if (pre?.type !== "upload.pre-transform.success") throw new Error("no pre-transform.success");
+    expect(pre.request).toEqual({ x_request_id: expect.any(String), transformation: "rt-90" });
+    expect(pre.data).toEqual(turned);
+
+    const post = events.find((event) => event.type === "upload.post-transform.error");
+    if (post?.type !== "upload.post-transform.error") throw new Error("no post-transform.error");
+    expect(post.data).toEqual({
+      fileId: turned.fileId,
+      name: turned.name,
+      path: turned.filePath,
+      url: `${turned.url}?tr=w-10000,dpr-2`,
+      transformation: { error: { reason: "encoding_failed" } },
+    });
+    expect(post.request.transformation).toEqual({ type: "transformation", value: "w-10000,dpr-2" });
+
+    const failed = events.find((event) => event.type === "upload.pre-transform.error");
+    if (failed?.type !== "upload.pre-transform.error") throw new Error("no pre-transform.error");
+    expect(failed.request.transformation).toBe("so-70");
+    expect(failed.data.transformation.error.reason).toBe("encoding_failed");
+    expect(failed.data.path).toBe(`/${failed.data.name}`);
+    expect(failed.request.x_request_id).toBe(response.headers.get("x-request-id"));
   });
 });
 

@@ -957,16 +957,26 @@ describe("Response code and structure: the documented example, every field", () 
   });
 
   it("a file over the free plan's 25 MB is refused with the documented message", async () => {
-    const before = await fileCount();
-    const res = await upload(emulator, {
-      file: blob(Buffer.alloc(25 * 1024 * 1024 + 1)),
-      fileName: "huge.bin",
-    });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      message: "Your request contains invalid file parameter. The file size exceeds limits.",
-      help: HELP,
-    });
-    expect(await fileCount()).toBe(before);
+    // 25 MB read as 25,000,000 bytes (the README's emulator choice).
+    const free = await startEmulator({ plan: "free" });
+    try {
+      const exact = await upload(free, {
+        file: blob(Buffer.alloc(25_000_000)),
+        fileName: "exact.bin",
+      });
+      expect(exact.status).toBe(200);
+      const res = await upload(free, {
+        file: blob(Buffer.alloc(25_000_001)),
+        fileName: "huge.bin",
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        message: "Your request contains invalid file parameter. The file size exceeds limits.",
+        help: HELP,
+      });
+      expect((await api(free, "/v1/files")).body).toHaveLength(1);
+    } finally {
+      await free.dispose();
+    }
   });
 });

@@ -1,7 +1,15 @@
-import { fileDetailsSchema, UploadError, uploadResultSchema, withRetries } from "@upkit/core";
+import {
+  type CustomMetadataField,
+  customMetadataFieldSchema,
+  fileDetailsSchema,
+  UploadError,
+  uploadResultSchema,
+  withRetries,
+} from "@upkit/core";
 import { z } from "zod";
 import { apiCall, encodeId, type ImageKitCall, toSearchParams, uploadCall } from "./imagekit-call";
 import type {
+  CreateCustomMetadataFieldInput,
   FolderDetails,
   ImageKitClient,
   ListFilesQuery,
@@ -35,6 +43,7 @@ export function createImageKitClient(
   options: ImageKitClientOptions = {},
 ): ImageKitClient {
   const send = createSender(config, options);
+  const fieldsUrl = `${config.apiEndpoint}/v1/customMetadataFields`;
   return {
     async upload(fields, file, requestOptions = {}) {
       if (!(file.body instanceof Blob) && file.body.locked)
@@ -66,8 +75,74 @@ export function createImageKitClient(
       const url = `${config.apiEndpoint}/v1/files/${encodeId(fileId)}`;
       await send(apiCall("DELETE", url), requestOptions.signal);
     },
+
+    listCustomMetadataFields: (query = {}, requestOptions = {}) =>
+      listFields(query.includeDeleted ?? false, requestOptions.signal),
+
+    async createCustomMetadataField(field, requestOptions = {}) {
+      const attempts = { count: 0 };
+      try {
+        const result = await send(
+          apiCall("POST", fieldsUrl, field),
+          requestOptions.signal,
+          attempts,
+        );
+        return parseWith(customMetadataFieldSchema, result);
+      } catch (error) {
+        // A retry after a lost answer finds the name taken, by the field the lost attempt made.
+        if (attempts.count > 1 && isNameTaken(error)) {
+          const made = (await listFields(false, requestOptions.signal)).find((existing) =>
+            isSameField(existing, field),
+          );
+          if (made) return made;
+        }
+        throw error;
+      }
+    },
+
+    async updateCustomMetadataField(id, changes, requestOptions = {}) {
+      const url = `${fieldsUrl}/${encodeId(id, "id")}`;
+      const result = await send(apiCall("PATCH", url, changes), requestOptions.signal);
+      return parseWith(customMetadataFieldSchema, result);
+    },
+
+    async deleteCustomMetadataField(id, requestOptions = {}) {
+      const url = `${fieldsUrl}/${encodeId(id, "id")}`;
+      const attempts = { count: 0 };
+      try {
+        await send(apiCall("DELETE", url), requestOptions.signal, attempts);
+      } catch (error) {
+        // A retry after a lost answer finds the field gone: deleted by that attempt, as asked.
+        if (attempts.count > 1 && error instanceof UploadError && error.code === "not-found") {
+          const all = await listFields(true, requestOptions.signal);
+          if (all.some((existing) => existing.id === id)) return;
+        }
+        throw error;
+      }
+    },
   } satisfies ImageKitClient;
+
+  async function listFields(
+    includeDeleted: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<CustomMetadataField[]> {
+    const url = `${fieldsUrl}${includeDeleted ? "?includeDeleted=true" : ""}`;
+    return parseWith(customMetadataFieldListSchema, await send(apiCall("GET", url), signal));
+  }
 }
+
+const customMetadataFieldListSchema = z.array(customMetadataFieldSchema);
+
+/** ImageKit's 400 for a taken name (deleted fields' names stay taken). */
+const isNameTaken = (error: unknown) =>
+  error instanceof UploadError &&
+  /custom metadata field with this name already exists/i.test(error.message);
+
+/** The field a create would have made: same name, label and type (`TextArea` is `Textarea`). */
+const isSameField = (existing: CustomMetadataField, field: CreateCustomMetadataFieldInput) =>
+  existing.name === field.name &&
+  existing.label === field.label &&
+  existing.schema.type.toLowerCase() === field.schema.type.toLowerCase();
 
 const folderDetailsSchema: z.ZodType<FolderDetails> = z.looseObject({
   type: z.literal("folder"),
@@ -98,7 +173,11 @@ function listParams(query: ListFilesQuery): URLSearchParams {
 function createSender(
   config: ImageKitConfig,
   options: ImageKitClientOptions,
-): (call: ImageKitCall, signal: AbortSignal | undefined) => Promise<unknown> {
+): (
+  call: ImageKitCall,
+  signal: AbortSignal | undefined,
+  attempts?: { count: number },
+) => Promise<unknown> {
   const maxRetries = options.maxRetries ?? 3;
   const maxDelayMs = options.maxDelayMs ?? 10_000;
   const credentials = base64(`${config.privateKey}:`);
@@ -109,16 +188,22 @@ function createSender(
     timeoutMs: options.timeoutMs ?? 60_000,
     fetch: options.fetch,
   };
-  return async (call, signal) => {
+  return async (call, signal, attempts) => {
     if (signal?.aborted) throw abortedRequest();
     try {
-      return await withRetries(() => sendAttempt(call, signal, context), {
-        maxRetries: call.replayable ? maxRetries : 0,
-        baseDelayMs: options.baseDelayMs ?? 500,
-        maxDelayMs,
-        maxRetryAfterMs: maxDelayMs,
-        signal,
-      });
+      return await withRetries(
+        (index) => {
+          if (attempts) attempts.count = index + 1;
+          return sendAttempt(call, signal, context);
+        },
+        {
+          maxRetries: call.replayable ? maxRetries : 0,
+          baseDelayMs: options.baseDelayMs ?? 500,
+          maxDelayMs,
+          maxRetryAfterMs: maxDelayMs,
+          signal,
+        },
+      );
     } catch (error) {
       // An abort during a backoff wait rejects with the signal's own reason.
       if (signal?.aborted) throw abortedRequest();

@@ -8,18 +8,26 @@ export type CallKind = "upload" | "api";
 /** One request to ImageKit, as often as it is attempted. */
 export interface ImageKitCall {
   kind: CallKind;
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   url: string;
-  /** Builds a fresh body per attempt; absent for GET / DELETE. */
+  /** Builds a fresh multipart body per attempt (uploads). */
   body?: () => MultipartStream;
+  /** A JSON body (the management API's POST / PATCH); sent as it is on every attempt. */
+  json?: unknown;
   /** A stream body cannot be replayed, so its call is never retried. */
   replayable: boolean;
 }
 
-export const apiCall = (method: "GET" | "DELETE", url: string): ImageKitCall => ({
+/** A management API call, JSON in (for POST / PATCH) and out; replayable, so retried. */
+export const apiCall = (
+  method: ImageKitCall["method"],
+  url: string,
+  json?: unknown,
+): ImageKitCall => ({
   kind: "api",
   method,
   url,
+  ...(json === undefined ? {} : { json }),
   replayable: true,
 });
 
@@ -44,9 +52,9 @@ export function uploadCall(
   };
 }
 
-export function encodeId(fileId: string): string {
-  if (fileId === "") throw new UploadError("bad-request", "fileId is empty");
-  return encodeURIComponent(fileId);
+export function encodeId(id: string, name = "fileId"): string {
+  if (id === "") throw new UploadError("bad-request", `${name} is empty`);
+  return encodeURIComponent(id);
 }
 
 export function toSearchParams(query: ListFilesQuery): URLSearchParams {

@@ -1,4 +1,9 @@
-import type { FileDetails, UploadResult } from "@upkit/core";
+import type {
+  CustomMetadataField,
+  CustomMetadataFieldType,
+  FileDetails,
+  UploadResult,
+} from "@upkit/core";
 
 /** A file to send upstream: a replayable Blob, or a stream that can be read only once. */
 export interface UploadSource {
@@ -53,6 +58,51 @@ export interface FolderDetails {
 /** What a list may hold; tell them apart with `"folderId" in asset`. */
 export type ListedAsset = FileDetails | FolderDetails;
 
+type MetadataValue = string | number | boolean;
+
+/**
+ * The rules of a custom metadata field, as `createCustomMetadataField` sends them (ImageKit's
+ * `CustomMetadataFieldCreateParams.Schema`). `readOnly` is set through path policies only.
+ */
+export interface CustomMetadataFieldSchemaInput {
+  type: CustomMetadataFieldType;
+  /** The allowed values; required for `SingleSelect` and `MultiSelect`. */
+  selectOptions?: MetadataValue[];
+  /** Required when `isValueRequired` is: what a file gets when it sends no value. */
+  defaultValue?: MetadataValue | MetadataValue[];
+  isValueRequired?: boolean;
+  /** `Number` fields: numbers; `Date` fields: ISO 8601 strings. */
+  minValue?: string | number;
+  maxValue?: string | number;
+  /** `Text` and `Textarea` fields only. */
+  minLength?: number;
+  maxLength?: number;
+}
+
+/** `createCustomMetadataField`: `name` is the key in `customMetadata`, never reusable. */
+export interface CreateCustomMetadataFieldInput {
+  name: string;
+  /** Shown in the media library; unique among the live fields. */
+  label: string;
+  schema: CustomMetadataFieldSchemaInput;
+  /** Up to 500 characters, shown as a hint in the media library. */
+  description?: string;
+}
+
+/** `updateCustomMetadataField`: `label`, `schema` or both (`type` cannot change). */
+export interface UpdateCustomMetadataFieldInput {
+  label?: string;
+  /** Merged into the field's rules, which are checked against its existing `type`. */
+  schema?: Omit<CustomMetadataFieldSchemaInput, "type">;
+  /** An empty string clears it. */
+  description?: string;
+}
+
+export interface ListCustomMetadataFieldsQuery {
+  /** Also list deleted fields (their names stay taken). Default false. */
+  includeDeleted?: boolean;
+}
+
 /**
  * What the server needs of ImageKit, with the private key inside (Basic auth). Every call takes
  * an AbortSignal; transient failures (network, 5xx, 429) are retried with backoff and jitter,
@@ -80,4 +130,29 @@ export interface ImageKitClient {
   /** `type: "all"`, or a search (which picks the types itself): files and folders. */
   listFiles(query?: ListFilesQuery, options?: RequestOptions): Promise<ListedAsset[]>;
   deleteFile(fileId: string, options?: RequestOptions): Promise<void>;
+  /** `GET {apiEndpoint}/v1/customMetadataFields`: the live fields (deleted too, when asked). */
+  listCustomMetadataFields(
+    query?: ListCustomMetadataFieldsQuery,
+    options?: RequestOptions,
+  ): Promise<CustomMetadataField[]>;
+  /**
+   * `POST /v1/customMetadataFields`. Retried like every call: when an earlier attempt did create
+   * the field but its answer was lost, the retry's "name already exists" is answered with that
+   * field (same name, label and type) instead.
+   */
+  createCustomMetadataField(
+    field: CreateCustomMetadataFieldInput,
+    options?: RequestOptions,
+  ): Promise<CustomMetadataField>;
+  /** `PATCH /v1/customMetadataFields/{id}`. */
+  updateCustomMetadataField(
+    id: string,
+    changes: UpdateCustomMetadataFieldInput,
+    options?: RequestOptions,
+  ): Promise<CustomMetadataField>;
+  /**
+   * `DELETE /v1/customMetadataFields/{id}`. A retry's 404 after an earlier attempt did delete
+   * it resolves, as the first attempt would have.
+   */
+  deleteCustomMetadataField(id: string, options?: RequestOptions): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { retryAfterOf, UploadError, type UploadErrorCode } from "@upkit/core";
-import { z } from "zod";
+import type { z } from "zod";
 import type { CallKind } from "./imagekit-call";
 import type { Redactor } from "./redact-secrets";
 

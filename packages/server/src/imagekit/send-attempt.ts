@@ -47,6 +47,7 @@ export async function sendAttempt(
     guard.signal,
     multipart && body && { stream: body.stream, contentType: multipart.contentType },
   );
+
   const fetchImpl = context.fetch ?? globalThis.fetch;
   let response: Response;
   let text: string;
@@ -89,6 +90,17 @@ function requestInit(
 ): RequestInit {
   const headers: Record<string, string> = { authorization, accept: "application/json" };
   if (body) headers["content-type"] = body.contentType;
+  if (call.json !== undefined) {
+    // A small JSON body (the management API), sent whole: nothing to stream or to watch.
+    headers["content-type"] = "application/json";
+    return {
+      method: call.method,
+      headers,
+      signal,
+      redirect: "error",
+      body: JSON.stringify(call.json),
+    };
+  }
   return {
     method: call.method,
     headers,

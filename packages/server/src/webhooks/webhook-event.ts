@@ -2,19 +2,29 @@ import { fileDetailsSchema, uploadResultSchema } from "@upkit/core";
 import { z } from "zod";
 
 /*
- * ImageKit's webhook events (its webhook docs; shapes from `@imagekit/nodejs` 7.x
- * `resources/webhooks.ts`). Lenient on purpose: objects are loose (ImageKit adds fields), only the
+ * ImageKit's webhook events (its webhook docs and its "Pre and Post Transformation webhook
+ * events" page; shapes from `@imagekit/nodejs` 7.11 `resources/webhooks.ts`, all twelve of its
+ * `UnwrapWebhookEvent` types). Lenient on purpose: objects are loose (ImageKit adds fields), only the
  * fields an event is useless without are required, and an unknown type still parses, with its
  * `data` as `unknown`. A webhook we cannot read would be answered with an error and retried by
  * ImageKit for a day.
  */
 
+/**
+ * A string typed as the values ImageKit documents, read as any string: a value ImageKit adds
+ * later must not make a genuine webhook fail (and be retried for a day).
+ */
+const documented = <T extends string>() => z.string() as z.ZodType<T | (string & {})>;
+
 const requestIdSchema = { x_request_id: z.string() };
+/** `encoding_failed` in ImageKit's examples. */
 const reasonSchema = z.looseObject({ error: z.looseObject({ reason: z.string() }) });
+/** The post-transformation as the upload asked for it (`transformation.post[]`). */
 const postTransformationSchema = z.looseObject({
-  type: z.string(),
+  type: documented<"transformation" | "abs" | "gif-to-video" | "thumbnail">(),
   value: z.string().optional(),
-  protocol: z.string().optional(),
+  /** `abs` only. */
+  protocol: documented<"hls" | "dash">().optional(),
 });
 const videoRequestSchema = z.looseObject({
   ...requestIdSchema,
@@ -24,17 +34,30 @@ const videoRequestSchema = z.looseObject({
 const videoDataSchema = z.looseObject({
   asset: z.looseObject({ url: z.string() }),
   transformation: z.looseObject({
-    type: z.string(),
+    type: documented<"video-transformation" | "gif-to-video" | "video-thumbnail">(),
     options: z.record(z.string(), z.unknown()).optional(),
+    /** `video.transformation.ready`. */
     output: z
       .looseObject({
         url: z.string(),
-        video_metadata: z.record(z.string(), z.unknown()).optional(),
+        video_metadata: z
+          .looseObject({
+            bitrate: z.number(),
+            duration: z.number(),
+            height: z.number(),
+            width: z.number(),
+          })
+          .partial()
+          .optional(),
       })
       .optional(),
-    error: z.looseObject({ reason: z.string() }).optional(),
+    /** `video.transformation.error`. */
+    error: z
+      .looseObject({
+        reason: documented<"encoding_failed" | "download_failed" | "internal_server_error">(),
+      })
+      .optional(),
   }),
-  timings: z.record(z.string(), z.unknown()).optional(),
 });
 /** `file.*` events carry the File object, as the file details API returns it. */
 const fileObjectSchema = fileDetailsSchema.partial().required({ fileId: true });
@@ -52,12 +75,18 @@ const envelope = <Type extends string, Data extends z.ZodType, Request extends z
     request: request.optional(),
   });
 
+/** `video.transformation.ready` also says how long the download and the encoding took (ms). */
+const timingsSchema = z
+  .looseObject({ download_duration: z.number(), encoding_duration: z.number() })
+  .partial();
+
 const noRequest = z.unknown();
 
 export const knownWebhookEventSchema = z.discriminatedUnion("type", [
   envelope(
     "upload.pre-transform.success",
-    // Every field optional in the official SDK's type: the upload response of a queued upload.
+    // Every field optional in the official SDK's type: the upload response, sent once an image's
+    // pre-transformation ran or a video's queued one (the upload answered 202) finished.
     uploadResultSchema.partial(),
     z.looseObject({ ...requestIdSchema, transformation: z.string() }),
   ),
@@ -92,7 +121,9 @@ export const knownWebhookEventSchema = z.discriminatedUnion("type", [
     noRequest,
   ),
   envelope("video.transformation.accepted", videoDataSchema, videoRequestSchema),
-  envelope("video.transformation.ready", videoDataSchema, videoRequestSchema),
+  envelope("video.transformation.ready", videoDataSchema, videoRequestSchema).extend({
+    timings: timingsSchema.optional(),
+  }),
   envelope("video.transformation.error", videoDataSchema, videoRequestSchema),
 ]);
 

@@ -145,3 +145,35 @@ export async function expectUploadError(
     throw new Error(`expected code "${code}", got "${error.code}": ${error.message}`);
   return error;
 }
+
+/**
+ * The smallest MP4 a media prober reads: `ftyp`, `mdat`, then a `moov` holding only an `mvhd`
+ * (timescale 1000), so it is a video of `seconds` seconds with no tracks.
+ */
+export function mp4(seconds = 5): Uint8Array<ArrayBuffer> {
+  const u32 = (n: number) => {
+    const bytes = Buffer.alloc(4);
+    bytes.writeUInt32BE(n);
+    return bytes;
+  };
+  const box = (type: string, ...body: Buffer[]) => {
+    const data = Buffer.concat(body);
+    return Buffer.concat([u32(8 + data.length), Buffer.from(type, "latin1"), data]);
+  };
+  const mvhd = box(
+    "mvhd",
+    u32(0),
+    u32(0),
+    u32(0),
+    u32(1000),
+    u32(seconds * 1000),
+    Buffer.alloc(80),
+  );
+  return new Uint8Array(
+    Buffer.concat([
+      box("ftyp", Buffer.from("isom"), u32(512), Buffer.from("isomiso2")),
+      box("mdat", Buffer.alloc(1000)),
+      box("moov", mvhd),
+    ]),
+  );
+}

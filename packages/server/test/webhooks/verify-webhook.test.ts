@@ -1,15 +1,23 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { UploadError } from "@upkit/core";
+import { UploadError, type UploadResult } from "@upkit/core";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { createImageKitClient } from "../../src/imagekit/create-imagekit-client";
 import { verifyWebhook } from "../../src/webhooks/verify-webhook";
-import { isKnownWebhookEvent, type WebhookEvent } from "../../src/webhooks/webhook-event";
-import { expectUploadError, png, startEmulator, type TestEmulator } from "../imagekit/support";
+import {
+  isKnownWebhookEvent,
+  type KnownWebhookEvent,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEvent,
+  type WebhookEventType,
+} from "../../src/webhooks/webhook-event";
+import { expectUploadError, mp4, png, startEmulator, type TestEmulator } from "../imagekit/support";
 
 const SECRET = "whsec_upkit_test_secret";
+/** A 5 s video, as the emulator reads it. */
+const MP4 = mp4(5);
 
 interface Delivery {
   rawBody: string;
@@ -98,7 +106,9 @@ describe("Standard Webhooks, as the emulator sends them", () => {
     const postEvent = await verifyWebhook(post.rawBody, post.headers, SECRET);
     if (isKnownWebhookEvent(postEvent) && postEvent.type === "upload.post-transform.success") {
       expect(postEvent.data.fileId).toBe(fileId);
-      expect(postEvent.data.url).toContain("tr:");
+      expect(postEvent.data.url).toBe(
+        `${emulator.urlEndpoint}/${postEvent.data.name}?tr=w-150,h-150`,
+      );
       expect(postEvent.request?.transformation.type).toBe("thumbnail");
       expect(postEvent.request?.x_request_id).toEqual(expect.any(String));
     } else throw new Error("not an upload.post-transform.success event");
@@ -220,15 +230,38 @@ describe("events the emulator does not send, signed with the standardwebhooks li
       request: { x_request_id: "r1", url: "https://ik.imagekit.io/demo/v.mp4?tr=f-webm", extra: 1 },
       data: {
         asset: { url: "https://ik.imagekit.io/demo/v.mp4" },
-        transformation: { type: "video-transformation", output: { url: "https://x/y.webm" } },
-        timings: { download_duration: 1, encoding_duration: 2 },
+        transformation: {
+          type: "video-transformation",
+          output: {
+            url: "https://x/y.webm",
+            video_metadata: { duration: 5, width: 640, height: 360, bitrate: 800000 },
+          },
+        },
       },
+      // Beside `data`, as the SDK's `VideoTransformationReadyEvent` has it.
+      timings: { download_duration: 1, encoding_duration: 2 },
     });
     const event = await verifyWebhook(video.rawBody, video.headers, SECRET);
     if (isKnownWebhookEvent(event) && event.type === "video.transformation.ready") {
       expect(event.data.transformation.output?.url).toBe("https://x/y.webm");
+      expect(event.data.transformation.output?.video_metadata?.width).toBe(640);
+      expect(event.timings?.encoding_duration).toBe(2);
       expect(event.request).toMatchObject({ extra: 1 });
     } else throw new Error("not typed as video.transformation.ready");
+
+    const failed = signed({
+      ...envelope,
+      type: "video.transformation.error",
+      request: { x_request_id: "r2", url: "https://ik.imagekit.io/demo/v.mp4?tr=f-webm" },
+      data: {
+        asset: { url: "https://ik.imagekit.io/demo/v.mp4" },
+        transformation: { type: "video-transformation", error: { reason: "download_failed" } },
+      },
+    });
+    const error = await verifyWebhook(failed.rawBody, failed.headers, SECRET);
+    if (isKnownWebhookEvent(error) && error.type === "video.transformation.error")
+      expect(error.data.transformation.error?.reason).toBe("download_failed");
+    else throw new Error("not typed as video.transformation.error");
 
     const deleted = signed({
       ...envelope,
@@ -255,6 +288,143 @@ describe("events the emulator does not send, signed with the standardwebhooks li
       "bad-request",
     );
     expect(error).toBeInstanceOf(UploadError);
+  });
+});
+
+describe("pre- and post-transformation webhooks, as the emulator sends them", () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let emulator: TestEmulator;
+  /** The verified events, in the order they arrived. */
+  let events: WebhookEvent[];
+  let image: UploadResult;
+  let videoRequestIds: { ok: string; failed: string };
+
+  /** A raw upload, to read the request id and to see a 202. */
+  async function rawUpload(
+    fields: Record<string, string>,
+    bytes: Uint8Array<ArrayBuffer>,
+    name: string,
+  ) {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) form.append(key, value);
+    form.append("file", new Blob([bytes]), name);
+    const response = await fetch(`${emulator.url}/api/v1/files/upload`, {
+      method: "POST",
+      body: form,
+      headers: { authorization: `Basic ${btoa(`${emulator.privateKey}:`)}` },
+    });
+    return { status: response.status, requestId: response.headers.get("x-request-id") ?? "" };
+  }
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    emulator = await startEmulator({ webhookUrl: receiver.url, webhookSecret: SECRET });
+    const client = createImageKitClient(emulator.config);
+    image = await client.upload(
+      {
+        fileName: "turned.png",
+        transformation: JSON.stringify({
+          pre: "rt-90",
+          // Parses, but asks for a 20000 px wide image: its post-transformation fails.
+          post: [
+            { type: "transformation", value: "w-10" },
+            { type: "transformation", value: "w-10000,dpr-2" },
+          ],
+        }),
+      },
+      { body: new Blob([png(32, 24)]), fileName: "turned.png", contentType: "image/png" },
+    );
+    const ok = await rawUpload(
+      { fileName: "ok.mp4", transformation: '{"pre":"so-2"}' },
+      MP4,
+      "ok.mp4",
+    );
+    const late = await rawUpload(
+      { fileName: "late.mp4", transformation: '{"pre":"so-70"}' },
+      MP4,
+      "late.mp4",
+    );
+    expect([ok.status, late.status]).toEqual([202, 202]);
+    videoRequestIds = { ok: ok.requestId, failed: late.requestId };
+    await emulator.idle();
+    events = await Promise.all(
+      receiver.deliveries.map((d) => verifyWebhook(d.rawBody, d.headers, SECRET)),
+    );
+  });
+  afterAll(async () => {
+    await emulator.dispose();
+    await receiver.close();
+  });
+
+  const ofType = <T extends WebhookEventType>(type: T) =>
+    events.filter(
+      (event): event is Extract<KnownWebhookEvent, { type: T }> =>
+        isKnownWebhookEvent(event) && event.type === type,
+    );
+
+  it("upload.pre-transform.success: the upload response, for the image and for the video", () => {
+    const [forImage, forVideo, ...more] = ofType("upload.pre-transform.success");
+    expect(more).toEqual([]);
+    expect(forImage?.request?.transformation).toBe("rt-90");
+    expect(forImage?.data).toEqual(image);
+    expect(forImage?.data.width).toBe(24);
+    expect(forVideo?.request).toEqual({ x_request_id: videoRequestIds.ok, transformation: "so-2" });
+    expect(forVideo?.data).toMatchObject({ fileType: "non-image", duration: 5 });
+    expect(forVideo?.data.fileId).toMatch(/^[0-9a-f]{24}$/);
+  });
+
+  it("upload.pre-transform.error: name, path and the reason, for the video that could not be encoded", () => {
+    const [error, ...more] = ofType("upload.pre-transform.error");
+    expect(more).toEqual([]);
+    expect(error?.request).toEqual({
+      x_request_id: videoRequestIds.failed,
+      transformation: "so-70",
+    });
+    expect(error?.data.transformation.error.reason).toBe("encoding_failed");
+    expect(error?.data.name).toMatch(/^late_[\w-]{9}\.mp4$/);
+    expect(error?.data.path).toBe(`/${error?.data.name}`);
+  });
+
+  it("upload.post-transform.success and .error: one per post-transformation", () => {
+    const [done] = ofType("upload.post-transform.success");
+    expect(done?.data).toEqual({
+      fileId: image.fileId,
+      name: image.name,
+      url: `${image.url}?tr=w-10`,
+    });
+    expect(done?.request?.transformation).toEqual({ type: "transformation", value: "w-10" });
+    const [failed] = ofType("upload.post-transform.error");
+    expect(failed?.data).toEqual({
+      fileId: image.fileId,
+      name: image.name,
+      path: image.filePath,
+      url: `${image.url}?tr=w-10000,dpr-2`,
+      transformation: { error: { reason: "encoding_failed" } },
+    });
+    expect(failed?.request?.x_request_id).toBe(done?.request?.x_request_id);
+  });
+
+  it("the event types are the twelve of ImageKit's SDK", () => {
+    expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual(
+      [
+        "file.created",
+        "file.updated",
+        "file.deleted",
+        "file-version.created",
+        "file-version.deleted",
+        "upload.pre-transform.success",
+        "upload.pre-transform.error",
+        "upload.post-transform.success",
+        "upload.post-transform.error",
+        "video.transformation.accepted",
+        "video.transformation.ready",
+        "video.transformation.error",
+      ].sort(),
+    );
+    expectTypeOf<"upload.pre-transform.error">().toExtend<WebhookEventType>();
+    expectTypeOf<
+      Extract<KnownWebhookEvent, { type: "upload.pre-transform.error" }>["data"]["path"]
+    >().toEqualTypeOf<string>();
   });
 });
 

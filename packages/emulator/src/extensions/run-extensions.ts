@@ -2,12 +2,18 @@ import type { EmulatorContext } from "../context";
 import { toFileObject } from "../files/to-file-object";
 import type { MediaInfo } from "../media/media-info";
 import type { AITag, FileRecord } from "../storage/file-repository";
-import type { Extension } from "./parse-upload-fields";
+import type { ExtensionConfig, ExtensionName } from "./parse-extensions";
+import { runAITasks, type TaggedValues } from "./run-ai-tasks";
+
+export type ExtensionStatus = "success" | "pending" | "failed";
 
 export interface ExtensionOutcome {
-  status: Record<string, "success" | "pending" | "failed">;
+  /** `extensionStatus`, keyed by extension name (a saved extension reports under its own). */
+  status: Partial<Record<ExtensionName, ExtensionStatus>>;
   AITags: AITag[] | null;
   description: string | undefined;
+  /** The asset's tags and custom metadata once `ai-tasks` ran (as given when none did). */
+  values: TaggedValues;
   /** Work that finishes after the response (remove-bg): run once the file is stored. */
   later: ((file: FileRecord) => void)[];
 }
@@ -15,16 +21,26 @@ export interface ExtensionOutcome {
 /**
  * Deterministic stand-ins for ImageKit's extensions (emulator choice; no AI runs here):
  * auto-tagging tags an image with its dominant colour and format; ai-auto-description writes a
- * sentence from the same facts; remove-bg is `pending`, then `success` after `asyncDelayMs`, with
- * the documented callback to `webhookUrl`; ai-tasks and saved-extension succeed without changes.
+ * sentence from the same facts; ai-tasks answers its tasks from them (`runAITasks`), changing
+ * the asset's tags and custom metadata; remove-bg is `pending`, then `success` after
+ * `asyncDelayMs`, with the documented callback to `webhookUrl`. Auto-tagging, ai-tasks and
+ * remove-bg are `failed` on a file that is not an image. `extensions` are already resolved: no
+ * `saved-extension` is left.
  */
 export function runExtensions(
   ctx: EmulatorContext,
-  extensions: Extension[],
+  extensions: ExtensionConfig[],
   media: MediaInfo,
   webhookUrl: string | undefined,
+  current: TaggedValues,
 ): ExtensionOutcome {
-  const outcome: ExtensionOutcome = { status: {}, AITags: null, description: undefined, later: [] };
+  const outcome: ExtensionOutcome = {
+    status: {},
+    AITags: null,
+    description: undefined,
+    values: current,
+    later: [],
+  };
   const isImage = media.fileType === "image";
   for (const extension of extensions) {
     switch (extension.name) {
@@ -69,6 +85,14 @@ export function runExtensions(
           : `A ${media.mime} file.`;
         outcome.status[extension.name] = "success";
         break;
+      case "ai-tasks": {
+        const values = isImage
+          ? runAITasks(extension.tasks, media, ctx.customMetadata, outcome.values)
+          : undefined;
+        if (values) outcome.values = values;
+        outcome.status[extension.name] = values ? "success" : "failed";
+        break;
+      }
       case "remove-bg":
         if (!isImage) {
           outcome.status[extension.name] = "failed";
@@ -88,10 +112,6 @@ export function runExtensions(
             });
           });
         });
-        break;
-      case "ai-tasks":
-      case "saved-extension":
-        outcome.status[extension.name] = "success";
         break;
     }
   }
