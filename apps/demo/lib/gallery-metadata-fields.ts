@@ -1,3 +1,5 @@
+import type { CreateCustomMetadataFieldInput } from "@upkit/server";
+
 /**
  * The custom metadata fields the gallery writes. ImageKit refuses an upload whose
  * `customMetadata` names a field the account does not define, so the server creates these on
@@ -9,11 +11,4 @@ export const GALLERY_METADATA_FIELDS = [
 ] as const satisfies readonly CustomMetadataFieldDefinition[];
 
 /** A field as ImageKit's custom metadata fields API takes it (`POST /v1/customMetadataFields`). */
-export interface CustomMetadataFieldDefinition {
-  name: string;
-  label: string;
-  schema: {
-    type: "Text" | "Textarea" | "Number" | "Date" | "Boolean" | "SingleSelect" | "MultiSelect";
-    [constraint: string]: unknown;
-  };
-}
+export type CustomMetadataFieldDefinition = CreateCustomMetadataFieldInput;
