@@ -7,7 +7,8 @@ import { z } from "zod";
 import { createUploadHandler, defineProfile, type WebhookEvent } from "../../src/index";
 import { toNodeHandler } from "../../src/node";
 import { PNG_1X1, startEmulator, type TestEmulator } from "../support/emulator";
-import { type RawOptions, type RawResponse, rawExchange } from "./raw-http";
+import type { RawOptions, RawResponse, rawExchange } from "./raw-http";
+import { recordingClient } from "./recording-client";
 
 export const PRIVATE_KEY = "private_emulator_key";
 export const WEBHOOK_SECRET = "whsec_security_suite";
@@ -187,6 +188,7 @@ export async function startTarget(options: EmulatorOptions = {}): Promise<Target
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
+  const client = recordingClient(port, answers);
 
   async function listFiles() {
     const listed = await emulator.api("/v1/files?limit=1000");
@@ -228,44 +230,8 @@ export async function startTarget(options: EmulatorOptions = {}): Promise<Target
     handled,
     adapterFailures,
     ...record,
-    async send(path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      if (init.user !== undefined) headers["x-user"] = init.user;
-      let body = init.body;
-      if (init.json !== undefined) {
-        body = JSON.stringify(init.json);
-        headers["content-type"] ??= "application/json";
-      }
-      const method = init.method ?? (body === undefined ? "GET" : "POST");
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-        method,
-        headers,
-        ...(body === undefined
-          ? {}
-          : {
-              body:
-                typeof body === "string" || body instanceof FormData ? body : new Uint8Array(body),
-            }),
-      });
-      const text = await response.text();
-      answers.push({
-        what: `${method} ${path}`,
-        status: response.status,
-        headers: JSON.stringify([...response.headers]),
-        text,
-      });
-      return { status: response.status, headers: response.headers, text, body: parseJson(text) };
-    },
-    async raw(chunks, rawOptions) {
-      const exchange = await rawExchange(port, chunks, rawOptions);
-      answers.push({
-        what: "raw",
-        status: exchange.responses[0]?.status ?? 0,
-        headers: "",
-        text: exchange.raw,
-      });
-      return exchange;
-    },
+    send: client.send,
+    raw: client.raw,
     async mark() {
       return {
         files: await snapshot(),
@@ -319,14 +285,6 @@ export async function startTarget(options: EmulatorOptions = {}): Promise<Target
 function explain(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.cause === undefined ? String(error) : `${error} (cause: ${explain(error.cause)})`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -11,7 +11,8 @@ import { toNodeHandler } from "../../src/node";
 import { ownerKey } from "../../src/tus/owner-key";
 import { startEmulator, type TestEmulator } from "../support/emulator";
 import type { Answer, Completion, SendInit } from "./harness";
-import { type RawOptions, rawExchange } from "./raw-http";
+import type { RawOptions, rawExchange } from "./raw-http";
+import { recordingClient } from "./recording-client";
 
 /** The `files` profile's limit, bytes. */
 export const FILES_MAX_SIZE = 2_000_000;
@@ -136,6 +137,7 @@ export async function startTusTarget(): Promise<TusTarget> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
+  const client = recordingClient(port, answers);
 
   const imagekitFiles = async () => {
     const listed = await emulator.api("/v1/files?limit=1000");
@@ -154,40 +156,10 @@ export async function startTusTarget(): Promise<TusTarget> {
     handled,
     reported,
     adapterFailures,
-    async send(path, init = {}) {
-      const headers: Record<string, string> = { "tus-resumable": "1.0.0", ...init.headers };
-      if (init.user !== undefined) headers["x-user"] = init.user;
-      const body = init.body;
-      const method = init.method ?? (body === undefined ? "GET" : "POST");
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-        method,
-        headers,
-        ...(body === undefined
-          ? {}
-          : {
-              body:
-                typeof body === "string" || body instanceof FormData ? body : new Uint8Array(body),
-            }),
-      });
-      const text = await response.text();
-      answers.push({
-        what: `${method} ${path}`,
-        status: response.status,
-        headers: JSON.stringify([...response.headers]),
-        text,
-      });
-      return { status: response.status, headers: response.headers, text, body: parseJson(text) };
-    },
-    async raw(chunks, rawOptions) {
-      const exchange = await rawExchange(port, chunks, rawOptions);
-      answers.push({
-        what: "raw",
-        status: exchange.responses[0]?.status ?? 0,
-        headers: "",
-        text: exchange.raw,
-      });
-      return exchange;
-    },
+    // tus's protocol header on every request.
+    send: (path, init = {}) =>
+      client.send(path, { ...init, headers: { "tus-resumable": "1.0.0", ...init.headers } }),
+    raw: client.raw,
     async create(user, profile = "files", length = 10) {
       const answer = await target.send(`${TUS_BASE}/${profile}/tus`, {
         method: "POST",
@@ -299,12 +271,4 @@ async function describeOutside(root: string): Promise<string> {
     }),
   );
   return lines.join("\n");
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
