@@ -35,6 +35,10 @@ export async function injectFault(page: Page, rule: Record<string, unknown>) {
 }
 
 export async function expectNoAxeViolations(page: Page) {
+  // On a loaded document: a check that lands in the middle of a navigation (a sign-in or sign-out
+  // reloads the page) sees a document without its <title> yet.
+  await page.waitForLoadState("load");
+  await expect(page).toHaveTitle(/\S/);
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 }
 
