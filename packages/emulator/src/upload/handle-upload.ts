@@ -131,6 +131,58 @@ async function store(
     size = (await stat(tempPath)).size;
   }
 
+  const stored: Stored = {
+    tempPath,
+    media,
+    size,
+    name,
+    filePath,
+    existing,
+    customMetadata,
+    extensions,
+    requestId,
+  };
+  if (queuedPre) {
+    // As ImageKit: the video is stored once its transformation ran, and only the webhook says so.
+    ctx.jobs.later(ctx.options.asyncDelayMs, async () => {
+      try {
+        const response = await commitUpload(ctx, params, stored);
+        ctx.webhooks.sendEvent("upload.pre-transform.success", response, preRequest);
+      } catch {
+        await ctx.blobs.discard(stored.tempPath);
+        ctx.webhooks.sendEvent(
+          "upload.pre-transform.error",
+          { name, path: filePath, transformation: { error: { reason: TRANSFORMATION_FAILED } } },
+          preRequest,
+        );
+      }
+    });
+    return { status: 202, body: { message: MESSAGES.preTransformQueued } };
+  }
+  const response = await commitUpload(ctx, params, stored);
+  // An image's pre-transformation ran before storing; its webhook follows all the same (the
+  // documented `upload.pre-transform.success` example is an image's `rt-90`).
+  if (preRequest) ctx.webhooks.sendEvent("upload.pre-transform.success", response, preRequest);
+  return { status: 200, body: response };
+}
+
+/** An upload that passed every check, ready to be stored. */
+interface Stored {
+  tempPath: string;
+  media: Awaited<ReturnType<typeof probeFile>>;
+  size: number;
+  name: string;
+  filePath: string;
+  existing: FileRecord | undefined;
+  customMetadata: FileRecord["customMetadata"];
+  extensions: ReturnType<EmulatorContext["savedExtensions"]["resolve"]>;
+  requestId: string;
+}
+
+/** Stores the file (a new one or a new version), runs its extensions, and builds the answer. */
+async function commitUpload(ctx: EmulatorContext, params: UploadParams, stored: Stored) {
+  const { tempPath, media, size, name, filePath, existing, customMetadata, extensions, requestId } =
+    stored;
   const ran = runExtensions(ctx, extensions, media, params.webhookUrl, {
     tags: params.tags ?? (existing && !params.overwriteTags ? existing.tags : null),
     customMetadata,
@@ -189,16 +241,7 @@ async function store(
     existing ? "file-version.created" : "file.created",
     toFileObject(ctx, file, version),
   );
-  if (queuedPre) {
-    ctx.jobs.later(ctx.options.asyncDelayMs, async () => {
-      ctx.webhooks.sendEvent("upload.pre-transform.success", response, preRequest);
-    });
-    return { status: 202, body: { message: MESSAGES.preTransformQueued } };
-  }
-  // An image's pre-transformation ran before storing; its webhook follows all the same (the
-  // documented `upload.pre-transform.success` example is an image's `rt-90`).
-  if (preRequest) ctx.webhooks.sendEvent("upload.pre-transform.success", response, preRequest);
-  return { status: 200, body: response };
+  return response;
 }
 
 /** `name.jpg` becomes `name_<9 chars>.jpg`: the suffix goes before the extension. */

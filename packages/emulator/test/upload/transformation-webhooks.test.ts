@@ -91,6 +91,7 @@ describe("upload.pre-transform.*", () => {
   });
 
   it("a video's pre-transformation is queued (202), then its success webhook carries the upload response", async () => {
+    const before = await fileCount();
     const res = await upload(emulator, {
       file: blob(buildMp4()),
       fileName: "clip.mp4",
@@ -98,7 +99,11 @@ describe("upload.pre-transform.*", () => {
     });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ message: "The pre-transformation has been queued successfully." });
+    // Stored once the transformation ran, as ImageKit does: not yet when the 202 is answered.
+    expect(await fileCount()).toBe(before);
+    expect(receiver.events("file.created")).toEqual([]);
     await emulator.idle();
+    expect(await fileCount()).toBe(before + 1);
     const [event] = receiver.events("upload.pre-transform.success");
     expect(event).toMatchObject({
       request: { x_request_id: res.headers.get("x-request-id"), transformation: "so-2" },
