@@ -78,11 +78,22 @@ export type SignedUpload = z.infer<typeof signedUploadSchema>;
 export const signResponseSchema = z.object({ files: z.array(signedUploadSchema) });
 export type SignResponse = z.infer<typeof signResponseSchema>;
 
-export const completeRequestSchema = z.object({
-  fileId: z.string().min(1).max(64),
-  completionToken: z.string().min(1),
-  input: z.unknown().optional(),
-});
+export const completeRequestSchema = z
+  .object({
+    /** The file ImageKit's upload answer named. */
+    fileId: z.string().min(1).max(64).optional(),
+    /**
+     * Instead of `fileId`, when ImageKit queued the upload (202, a video's pre-transformation):
+     * the route looks for the file the token's upload will store, and answers `QueuedState`
+     * (202) until it is there.
+     */
+    queued: z.literal(true).optional(),
+    completionToken: z.string().min(1),
+    input: z.unknown().optional(),
+  })
+  .refine((body) => (body.fileId === undefined) === (body.queued === true), {
+    message: "Pass either fileId or queued: true",
+  });
 export type CompleteRequest = z.infer<typeof completeRequestSchema>;
 
 /**
@@ -121,6 +132,19 @@ export const forwardingStateSchema = z.object({
   size: z.number().int().nonnegative(),
 });
 export type ForwardingState = z.infer<typeof forwardingStateSchema>;
+
+/**
+ * ImageKit accepted the upload but stores the file later (HTTP 202: a video's pre-transformation
+ * is queued). The route answers this (with status 202) from `proxy`, `complete` and the tus
+ * result; the browser then asks `complete` with `{ queued: true, completionToken }` until the
+ * answer is a `CompleteResponse` (the file is stored) or an error (ImageKit could not apply the
+ * transformation).
+ */
+export const queuedStateSchema = z.object({
+  state: z.literal("queued"),
+  completionToken: z.string(),
+});
+export type QueuedState = z.infer<typeof queuedStateSchema>;
 
 export const errorBodySchema = z.object({
   error: z.object({

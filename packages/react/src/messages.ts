@@ -61,6 +61,11 @@ export interface UploaderMessages {
   processing: (values: { pending: string[]; done: string[]; failed: string[] }) => string;
   /** tus: the status once every byte is on the server, while it sends the file on to ImageKit. */
   forwarding: string;
+  /**
+   * The status while ImageKit holds a file it queued (a video's pre-transformation) and has not
+   * stored yet.
+   */
+  queued: string;
   /** tus: an upload that went on from the bytes already on the server (after a pause or reload). */
   resumed: (values: { size: string }) => string;
   cancel: string;
@@ -139,6 +144,7 @@ export const defaultMessages: UploaderMessages = {
   processing: ({ pending }) =>
     `Processing ${[...new Set(pending.map((key) => key.split(":")[0]))].join(", ")}…`,
   forwarding: "Sending to ImageKit…",
+  queued: "Queued at ImageKit…",
   resumed: ({ size }) => `Resumed from ${size}`,
   cancel: "Cancel",
   retry: "Retry",

@@ -15,6 +15,7 @@ export type {
   ListedAsset,
   ListFilesQuery,
   ListFilesSort,
+  QueuedUpload,
   UpdateCustomMetadataFieldInput,
   UploadSource,
 } from "./imagekit/imagekit-client-types";

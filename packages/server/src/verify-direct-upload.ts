@@ -6,6 +6,7 @@ import {
   type UploadResult,
 } from "@upkit/core";
 import type { ImageKitClient } from "./imagekit/imagekit-client-types";
+import { hasPreTransformation } from "./queued/bind-queueable";
 import { inSignedFolder, isBoundFile, type UploadBinding } from "./signing/bind-upload";
 import type { CompletionClaims } from "./signing/completion-token";
 
@@ -61,7 +62,7 @@ export async function verifyDirectUpload(args: Args): Promise<UploadResult> {
 }
 
 /** A fixed-name file last written before this upload was signed is an older upload's. */
-function writtenBefore(details: FileDetails, signedAtSeconds: number): boolean {
+export function writtenBefore(details: FileDetails, signedAtSeconds: number): boolean {
   if (details.updatedAt === undefined) return false;
   return Date.parse(details.updatedAt) < signedAtSeconds * 1000 - CLOCK_SKEW_MS;
 }
@@ -73,9 +74,17 @@ function findMismatch(
   restrictions: PublicRestrictions,
 ): string | undefined {
   if (!inSignedFolder(details, binding)) return "it is not in the folder it was signed for";
-  if (restrictions.maxFileSize !== undefined && details.size > restrictions.maxFileSize)
+  // A pre-transformation's output is what is stored: its size and type are the profile's
+  // choice, not the upload's (whose own were checked before it was sent).
+  const transformed = hasPreTransformation(fields);
+  if (
+    !transformed &&
+    restrictions.maxFileSize !== undefined &&
+    details.size > restrictions.maxFileSize
+  )
     return "it is too large";
   if (
+    !transformed &&
     details.mime &&
     !isAccepted(restrictions.accept, { name: details.name, type: details.mime })
   ) {

@@ -15,3 +15,7 @@ export const TUS_CHUNK_SIZE = 4 * 1024 * 1024;
 export const TUS_RETRY_DELAYS: readonly number[] = [0, 1000, 3000, 5000];
 /** How often `GET {uploadUrl}/result` is asked while the server forwards the file to ImageKit. */
 export const TUS_RESULT_POLL_MS = 750;
+/** How often `complete` is asked whether ImageKit has stored a queued upload (a 202). */
+export const QUEUED_POLL_MS = 3000;
+/** How long a queued upload is waited for: a long video's pre-transformation takes minutes. */
+export const QUEUED_WAIT_MS = 30 * 60 * 1000;

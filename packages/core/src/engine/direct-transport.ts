@@ -14,7 +14,8 @@ export function createDirectTransport(): UploadTransport {
   return {
     name: "direct",
     canResume: false,
-    async upload({ file, profile, input, signal, onProgress, endpoint, fetch }) {
+    async upload(context) {
+      const { file, profile, input, signal, onProgress, endpoint, fetch } = context;
       const base = `${endpoint}/${encodeURIComponent(profile)}`;
 
       const signUrl = `${base}/sign`;
@@ -37,6 +38,11 @@ export function createDirectTransport(): UploadTransport {
         onProgress: (loaded, total) => onProgress(fileBytesSent(loaded, total, file.size)),
       });
       if (response.status < 200 || response.status >= 300) throw imageKitError(response);
+      if (response.status === 202) {
+        // Queued (a video's pre-transformation): no file yet, the route looks for it.
+        const { waitForQueued } = await import("./wait-for-queued");
+        return waitForQueued({ state: "queued", completionToken: signed.completionToken }, context);
+      }
       const fileId = (response.body as { fileId?: unknown } | null)?.fileId;
       if (typeof fileId !== "string" || fileId === "") {
         throw new UploadError("bad-request", "ImageKit's answer has no fileId", {

@@ -2,7 +2,7 @@ import type { ForwardingState } from "../protocol";
 import { sleep } from "../retry/sleep";
 import { TUS_RESULT_POLL_MS } from "./defaults";
 import { expectShape, fetchJson } from "./fetch-json";
-import { isCompleteResponse } from "./response-guards";
+import { isCompleteResponse, isQueuedState } from "./response-guards";
 import type { UploadContext, UploadTransport } from "./uploader-types";
 
 type UploadOutcome = Awaited<ReturnType<UploadTransport["upload"]>>;
@@ -25,8 +25,9 @@ function isForwardingState(body: unknown): body is ForwardingState {
  */
 export async function pollTusResult(
   uploadUrl: string,
-  { fetch, signal, file, onForwarding }: UploadContext,
+  context: UploadContext,
 ): Promise<UploadOutcome> {
+  const { fetch, signal, file, onForwarding } = context;
   const url = `${uploadUrl}/result`;
   onForwarding?.(0, file.size);
   for (;;) {
@@ -35,6 +36,10 @@ export async function pollTusResult(
       onForwarding?.(body.bytesSent, body.size);
       await sleep(TUS_RESULT_POLL_MS, signal);
       continue;
+    }
+    if (isQueuedState(body)) {
+      const { waitForQueued } = await import("./wait-for-queued");
+      return waitForQueued(body, context);
     }
     const completed = expectShape(isCompleteResponse, body, url);
     return {

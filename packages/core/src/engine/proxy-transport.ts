@@ -1,5 +1,5 @@
 import { expectShape, routeError } from "./fetch-json";
-import { isCompleteResponse } from "./response-guards";
+import { isCompleteResponse, isQueuedState } from "./response-guards";
 import type { UploadTransport } from "./uploader-types";
 import { fileBytesSent, xhrRequest } from "./xhr-request";
 
@@ -12,7 +12,8 @@ export function createProxyTransport(): UploadTransport {
   return {
     name: "proxy",
     canResume: false,
-    async upload({ file, profile, input, signal, onProgress, endpoint }) {
+    async upload(context) {
+      const { file, profile, input, signal, onProgress, endpoint } = context;
       const url = `${endpoint}/${encodeURIComponent(profile)}/proxy`;
       const form = new FormData();
       if (input !== undefined) form.append("input", JSON.stringify(input));
@@ -26,6 +27,10 @@ export function createProxyTransport(): UploadTransport {
       });
       if (response.status < 200 || response.status >= 300) {
         throw routeError(response.status, response.body, response.headers.retryAfter);
+      }
+      if (isQueuedState(response.body)) {
+        const { waitForQueued } = await import("./wait-for-queued");
+        return waitForQueued(response.body, context);
       }
       const completed = expectShape(isCompleteResponse, response.body, url);
       return {

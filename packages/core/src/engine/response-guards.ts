@@ -1,4 +1,4 @@
-import type { SignResponse } from "../protocol";
+import type { QueuedState, SignResponse } from "../protocol";
 import type { UploadResult } from "../upload-result";
 
 /**
@@ -51,4 +51,9 @@ export function isCompleteResponse(
     isUploadResult(body.file) &&
     (body.processing === undefined || isProcessingState(body.processing))
   );
+}
+
+/** ImageKit queued the upload: the route's 202 while the file is not stored yet. */
+export function isQueuedState(body: unknown): body is QueuedState {
+  return isObject(body) && body.state === "queued" && typeof body.completionToken === "string";
 }

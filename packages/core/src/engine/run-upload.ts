@@ -119,6 +119,11 @@ function attempt<TInput, TData>(
     onResumed: (offset) => {
       if (isCurrent()) queue.update(entry, { resumedFrom: offset });
     },
+    onQueued: () => {
+      if (!isCurrent()) return;
+      queue.meter.stop(entry);
+      queue.update(entry, { status: "processing", phase: "queued" });
+    },
     endpoint: queue.endpoint,
     fetch: queue.fetch,
   });

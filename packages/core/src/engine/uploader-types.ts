@@ -56,10 +56,12 @@ export interface UploadFile<TData = unknown> {
    */
   processing?: { pending: string[]; done: string[]; failed: string[] };
   /**
-   * tus only: which leg the file is on. `uploading`: the bytes go to our server; `forwarding`:
-   * they are all there (status `processing`) and the server sends them on to ImageKit.
+   * Which leg the file is on. tus: `uploading` while the bytes go to our server, `forwarding`
+   * (status `processing`) while the server sends them on to ImageKit. Any transport: `queued`
+   * (status `processing`) when ImageKit accepted the file but stores it later (a video's
+   * pre-transformation), until it is stored.
    */
-  phase?: "uploading" | "forwarding";
+  phase?: "uploading" | "forwarding" | "queued";
   /** tus only: bytes the server has sent on to ImageKit so far, while `phase` is `forwarding`. */
   forwardedBytes?: number;
   /**
@@ -104,6 +106,8 @@ export interface UploadContext<TInput = unknown> {
   onForwarding?(bytesSent: number, size: number): void;
   /** The upload goes on from `offset` bytes already on the server (tus). */
   onResumed?(offset: number): void;
+  /** ImageKit queued the file: it is stored later (a video's pre-transformation). */
+  onQueued?(): void;
   /** Where the route lives, e.g. `/api/upload`. */
   endpoint: string;
   fetch: typeof fetch;

@@ -38,6 +38,13 @@ export interface StatusProps extends HTMLAttributes<HTMLDivElement> {
 export const isForwarding = (file: UploadFile) =>
   file.status === "processing" && file.phase === "forwarding";
 
+/** The status in words, or the leg a `processing` file is on (forwarding, queued at ImageKit). */
+function statusText(file: UploadFile, messages: UploaderMessages): string {
+  if (isForwarding(file)) return messages.forwarding;
+  if (file.status === "processing" && file.phase === "queued") return messages.queued;
+  return messages.status[file.status];
+}
+
 /** "Resumed from 40 MB" while a resumed tus upload goes on or is paused, else undefined. */
 function resumedMessage(file: UploadFile, messages: UploaderMessages, locale: string | undefined) {
   if (!file.resumedFrom || (file.status !== "uploading" && file.status !== "paused")) return;
@@ -45,7 +52,8 @@ function resumedMessage(file: UploadFile, messages: UploaderMessages, locale: st
 }
 
 /**
- * The file's status in words ("Sending to ImageKit…" while tus forwards it), the reason of a
+ * The file's status in words ("Sending to ImageKit…" while tus forwards it, "Queued at
+ * ImageKit…" while ImageKit transforms a file before storing it), the reason of a
  * rejection or failure, where a resumed upload went on from, and the post-transformations still
  * processing. `data-state`: the file's status.
  */
@@ -58,7 +66,7 @@ export function Status({ file: fileProp, className, ...props }: StatusProps) {
   return (
     <div {...props} {...partProps("status", classNames, file.status, className)}>
       <span {...partProps("status-text", classNames, file.status)}>
-        {isForwarding(file) ? messages.forwarding : messages.status[file.status]}
+        {statusText(file, messages)}
       </span>
       {message ? <span {...partProps("message", classNames, file.status)}>{message}</span> : null}
       {resumed ? <span {...partProps("resumed", classNames, file.status)}>{resumed}</span> : null}

@@ -14,9 +14,10 @@ import type {
   ImageKitClient,
   ListFilesQuery,
   RequestOptions,
+  UploadSource,
 } from "./imagekit-client-types";
 import type { ImageKitConfig } from "./imagekit-config";
-import { parseWith } from "./read-imagekit-answer";
+import { parseWith, QueuedAnswer } from "./read-imagekit-answer";
 import { createRedactor } from "./redact-secrets";
 import { type AttemptContext, abortedRequest, sendAttempt } from "./send-attempt";
 
@@ -45,7 +46,12 @@ export function createImageKitClient(
   const send = createSender(config, options);
   const fieldsUrl = `${config.apiEndpoint}/v1/customMetadataFields`;
   return {
-    async upload(fields, file, requestOptions = {}) {
+    // One implementation behind the overloads: a 202 resolves only when `acceptQueued` is set.
+    upload: (async (
+      fields: Record<string, string>,
+      file: UploadSource,
+      requestOptions: RequestOptions & { acceptQueued?: boolean } = {},
+    ) => {
       if (!(file.body instanceof Blob) && file.body.locked)
         throw new UploadError("internal-error", "The file stream is already being read");
       const call = uploadCall(config.uploadEndpoint, fields, file);
@@ -55,8 +61,13 @@ export function createImageKitClient(
           await file.body.cancel(error).catch(() => undefined);
         throw error;
       });
+      if (result instanceof QueuedAnswer) {
+        if (requestOptions.acceptQueued) return result.upload;
+        const { message, requestId } = result.upload;
+        throw new UploadError("upload-failed", message, { data: { status: 202, requestId } });
+      }
       return parseWith(uploadResultSchema, result);
-    },
+    }) as ImageKitClient["upload"],
 
     async getFileDetails(fileId, requestOptions = {}) {
       const url = `${config.apiEndpoint}/v1/files/${encodeId(fileId)}/details`;

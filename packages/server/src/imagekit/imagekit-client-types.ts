@@ -15,6 +15,19 @@ export interface UploadSource {
   contentType?: string;
 }
 
+/**
+ * ImageKit accepted an upload but stores the file later (HTTP 202: a video's pre-transformation
+ * is queued). The `upload.pre-transform.success` webhook then carries the upload's answer, with
+ * `request.x_request_id` equal to `requestId`; `upload.pre-transform.error` says it failed.
+ */
+export interface QueuedUpload {
+  queued: true;
+  /** ImageKit's message, e.g. "The pre-transformation has been queued successfully." */
+  message: string;
+  /** The upload request's id (the `x-request-id` header), when ImageKit sent one. */
+  requestId?: string;
+}
+
 export interface RequestOptions {
   signal?: AbortSignal;
 }
@@ -110,12 +123,22 @@ export interface ListCustomMetadataFieldsQuery {
  * `UploadError`s carrying ImageKit's message (never the key).
  */
 export interface ImageKitClient {
-  /** `POST {uploadEndpoint}/api/v1/files/upload` with the given form fields (strings) and file. */
+  /**
+   * `POST {uploadEndpoint}/api/v1/files/upload` with the given form fields (strings) and file:
+   * the stored file. When ImageKit queues the upload instead (202, a video's pre-transformation),
+   * it rejects with an "upload-failed" `UploadError` (never retried: the bytes are at ImageKit),
+   * unless `acceptQueued` is set: then it resolves the `QueuedUpload`.
+   */
   upload(
     fields: Record<string, string>,
     file: UploadSource,
-    options?: RequestOptions,
+    options?: RequestOptions & { acceptQueued?: false },
   ): Promise<UploadResult>;
+  upload(
+    fields: Record<string, string>,
+    file: UploadSource,
+    options: RequestOptions & { acceptQueued: true },
+  ): Promise<UploadResult | QueuedUpload>;
   getFileDetails(fileId: string, options?: RequestOptions): Promise<FileDetails>;
   /** Files (the default type, no search). */
   listFiles(

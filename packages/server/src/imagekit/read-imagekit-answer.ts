@@ -1,6 +1,7 @@
 import { retryAfterOf, UploadError, type UploadErrorCode } from "@upkit/core";
 import type { z } from "zod";
 import type { CallKind } from "./imagekit-call";
+import type { QueuedUpload } from "./imagekit-client-types";
 import type { Redactor } from "./redact-secrets";
 
 /**
@@ -16,15 +17,23 @@ export function readImageKitAnswer(
 ): unknown {
   const parsed = redact.json(parseJson(text));
   if (response.status === 202 && kind === "upload") {
-    // A video with a `pre` transformation: stored, but its result comes later by webhook
-    // (upload.pre-transform.*), and this answer has no file to return. Not retryable: a
-    // retry would store the video again.
-    throw new UploadError("upload-failed", redact.text(messageOf(parsed) ?? "Queued (202)"), {
-      data: { status: 202, imagekit: parsed },
+    // A video with a `pre` transformation: accepted, stored once the transformation ran (the
+    // `upload.pre-transform.*` webhook tells), and this answer has no file to return.
+    const requestId =
+      response.headers.get("x-request-id") ?? response.headers.get("x-ik-requestid") ?? undefined;
+    return new QueuedAnswer({
+      queued: true,
+      message: redact.text(messageOf(parsed) ?? "The upload is queued."),
+      ...(requestId ? { requestId } : {}),
     });
   }
   if (response.ok) return parsed;
   throw toUploadError(kind, response, parsed, redact.text);
+}
+
+/** An upload's 202, told apart from any JSON body a 2xx could have. */
+export class QueuedAnswer {
+  constructor(readonly upload: QueuedUpload) {}
 }
 
 /** The value if it has the schema's shape; else an `upstream-error` listing what did not fit. */

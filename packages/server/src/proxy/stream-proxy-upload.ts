@@ -1,5 +1,5 @@
 import { type PublicRestrictions, UploadError, type UploadResult } from "@upkit/core";
-import type { ImageKitClient } from "../imagekit/imagekit-client-types";
+import type { ImageKitClient, QueuedUpload } from "../imagekit/imagekit-client-types";
 import { openMultipartBody } from "./read-multipart-body";
 import { uploadFilePart } from "./upload-file-part";
 import { createUploadOutcome } from "./upload-outcome";
@@ -44,10 +44,12 @@ export interface ProxyUploadArgs {
  *    never sees the closing boundary and stores nothing.
  * 4. The client ({@link watchClient}): a disconnect before the body was read aborts everything.
  */
-export async function streamProxyUpload(args: ProxyUploadArgs): Promise<UploadResult> {
+export async function streamProxyUpload(
+  args: ProxyUploadArgs,
+): Promise<UploadResult | QueuedUpload> {
   const { request, restrictions, client, prepare } = args;
   const body = openMultipartBody(request);
-  const outcome = createUploadOutcome<UploadResult>();
+  const outcome = createUploadOutcome<UploadResult | QueuedUpload>();
 
   // The client went away: nothing is drained, the upstream request is aborted.
   const unwatch = watchClient(request, args.signal, () => {

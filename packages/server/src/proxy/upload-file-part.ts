@@ -4,7 +4,7 @@ import {
   UploadError,
   type UploadResult,
 } from "@upkit/core";
-import type { ImageKitClient, UploadSource } from "../imagekit/imagekit-client-types";
+import type { ImageKitClient, QueuedUpload, UploadSource } from "../imagekit/imagekit-client-types";
 import {
   checkFileContent,
   SNIFF_BYTES,
@@ -21,7 +21,7 @@ export interface FilePartContext {
   restrictions: PublicRestrictions;
   client: ImageKitClient;
   prepare: ProxyUploadArgs["prepare"];
-  outcome: UploadOutcome<UploadResult>;
+  outcome: UploadOutcome<UploadResult | QueuedUpload>;
 }
 
 /** What goes upstream besides the bytes: the form fields, the part's name and type. */
@@ -43,7 +43,7 @@ interface Upload {
 export async function uploadFilePart(
   part: FilePart,
   context: FilePartContext,
-): Promise<UploadResult> {
+): Promise<UploadResult | QueuedUpload> {
   const { restrictions, outcome } = context;
   const { fileName, type: declaredType } = part;
   if (!fileName) throw new UploadError("bad-request", "The file part has no filename");
@@ -106,13 +106,13 @@ async function sendUpstream(
   client: ImageKitClient,
   upload: Upload,
   body: Blob | ReadableStream<Uint8Array>,
-  outcome: UploadOutcome<UploadResult>,
-): Promise<UploadResult> {
+  outcome: UploadOutcome<UploadResult | QueuedUpload>,
+): Promise<UploadResult | QueuedUpload> {
   try {
     return await client.upload(
       upload.fields,
       { ...upload.source, body },
-      { signal: outcome.signal },
+      { signal: outcome.signal, acceptQueued: true },
     );
   } catch (error) {
     if (outcome.error !== undefined || error instanceof UploadError) throw outcome.error ?? error;

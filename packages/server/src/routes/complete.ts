@@ -5,6 +5,7 @@ import type { HandlerContext } from "../handler/handler-context";
 import { readBody } from "../handler/read-body";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
 import { json } from "../http/responses";
+import { findQueuedFile } from "../queued/find-queued-file";
 import { hashInput, readCompletionToken } from "../signing/completion-token";
 import { validateInput } from "../validate-input";
 import { verifyDirectUpload } from "../verify-direct-upload";
@@ -12,24 +13,25 @@ import type { ProfileRun } from "./route-table";
 
 /**
  * `POST {profile}/complete`: verifies the file a direct upload stored, then runs
- * `onUploadComplete` once per completion token (a repeat gets the first answer).
+ * `onUploadComplete` once per completion token (a repeat gets the first answer). With
+ * `queued: true` instead of a `fileId` (ImageKit answered 202), it first looks for the file the
+ * upload will store, and answers 202 `QueuedState` until it is there.
  */
 export const completeRoute: ProfileRun = async (ctx, profile, request, auth) => {
   const { body, claims } = await readCompletion(ctx, profile, request);
   const input = await validateInput(profile.profile.input, body.input);
-  const record = createCompletionRecord(
-    ctx.store,
-    claims.binding.id,
-    body.fileId,
-    claims.expiresAt,
-  );
+  const fileId = body.fileId ?? (await findQueuedFile(ctx, claims, request.signal));
+  if (fileId === undefined) {
+    return json({ state: "queued", completionToken: body.completionToken }, 202);
+  }
+  const record = createCompletionRecord(ctx.store, claims.binding.id, fileId, claims.expiresAt);
   const previous = await record.previous();
   if (previous) return json(previous);
   const file = await verifyDirectUpload({
     client: ctx.client,
     restrictions: profile.restrictions,
     claims,
-    fileId: body.fileId,
+    fileId,
     signal: request.signal,
   });
   const concurrent = await record.claim();

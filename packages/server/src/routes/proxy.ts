@@ -2,7 +2,11 @@ import { type FileInfo, fileInfoSchema, UploadError } from "@upkit/core";
 import { decideFields } from "../handler/decide-fields";
 import { finishUpload } from "../handler/finish-upload";
 import { json } from "../http/responses";
+import { nameForType } from "../naming/name-for-type";
 import { streamProxyUpload } from "../proxy/stream-proxy-upload";
+import { bindIfQueueable } from "../queued/bind-queueable";
+import { queuedAnswer } from "../queued/queued-answer";
+import type { UploadBinding } from "../signing/bind-upload";
 import { validateInput } from "../validate-input";
 import type { ProfileRun } from "./route-table";
 
@@ -13,19 +17,29 @@ import type { ProfileRun } from "./route-table";
 export const proxyRoute: ProfileRun = async (ctx, profile, request, auth) => {
   let input: unknown;
   let fields: Record<string, string> = {};
-  const file = await streamProxyUpload({
+  let binding: UploadBinding | undefined;
+  let declaredFile: FileInfo | undefined;
+  const answer = await streamProxyUpload({
     request,
     restrictions: profile.restrictions,
     client: ctx.client,
     signal: request.signal,
     prepare: async ({ fields: sent, file: declared }) => {
       input = await validateInput(profile.profile.input, parseInputField(sent.input));
-      fields = await decideFields(profile, auth, input, fileInfo(declared));
+      declaredFile = fileInfo(declared);
+      const decided = await decideFields(profile, auth, input, declaredFile);
+      // Named with the stored type's extension first: the binding's suffix must survive it.
+      const fileName = nameForType(decided.fileName ?? declared.name, declared.type);
+      ({ fields, binding } = bindIfQueueable({ ...decided, fileName }));
       return fields;
     },
   });
+  if ("queued" in answer) {
+    const file = declaredFile ?? { name: "file", size: 0, type: "" };
+    return json(await queuedAnswer(ctx, { profile, input, fields, binding, file }), 202);
+  }
   // The decided fields say which post-transformations the answer's `processing` follows.
-  return json(await finishUpload(ctx, { profile, auth, input, file, request, fields }));
+  return json(await finishUpload(ctx, { profile, auth, input, file: answer, request, fields }));
 };
 
 /** The multipart `input` field: JSON, or absent. */

@@ -41,7 +41,9 @@ const topLevelRoutes = new Map<string, Route<TopLevelRun>>([
 /** `{basePath}/{profile}/{name}` */
 const profileRoutes = new Map<string, Route<ProfileRun>>([
   ["sign", { methods: ["POST"], run: signRoute, transport: "direct" }],
-  ["complete", { methods: ["POST"], run: completeRoute, transport: "direct" }],
+  // Any transport: a proxy or tus upload that ImageKit queued completes here too. Only this
+  // profile's completion token, which sign, proxy and tus alone hand out, gets past it.
+  ["complete", { methods: ["POST"], run: completeRoute }],
   ["proxy", { methods: ["POST"], run: proxyRoute, transport: "proxy" }],
   ["status", { methods: ["GET"], run: statusRoute }],
 ]);

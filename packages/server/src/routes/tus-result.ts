@@ -1,7 +1,11 @@
 import { UploadError } from "@upkit/core";
 import { json } from "../http/responses";
 import { isBeingForwarded } from "../tus/forwarding-lease";
-import { type ForwardingRecord, readForwardingRecord } from "../tus/forwarding-record";
+import {
+  type ForwardingRecord,
+  isForwarding,
+  readForwardingRecord,
+} from "../tus/forwarding-record";
 import { ownedUpload, unknownUpload } from "../tus/owned-upload";
 import { resumeForwarding } from "../tus/resume-forwarding";
 import type { TusCall } from "../tus/tus-call";
@@ -31,8 +35,8 @@ async function currentRecord(call: TusCall, id: string): Promise<ForwardingRecor
   const record = await readForwardingRecord(store, id);
   if (!record) return undefined;
   if (record.owner !== call.owner || record.profile !== call.profile.name) throw unknownUpload();
-  if (record.status !== 202 || (await isBeingForwarded(store, id))) return record;
+  if (!isForwarding(record) || (await isBeingForwarded(store, id))) return record;
   // The forward may have ended between the two reads: its outcome is then recorded.
   const again = await readForwardingRecord(store, id);
-  return again && again.status !== 202 ? again : undefined;
+  return again && !isForwarding(again) ? again : undefined;
 }

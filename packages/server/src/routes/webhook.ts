@@ -3,6 +3,8 @@ import type { HandlerContext } from "../handler/handler-context";
 import { readBodyText } from "../http/read-body-text";
 import { json } from "../http/responses";
 import { stepKey } from "../processing-tracker";
+import { recordPreTransform } from "../queued/pre-transform-outcome";
+import { canonical } from "../signing/bind-upload";
 import { verifyWebhook } from "../webhooks/verify-webhook";
 import type { WebhookEvent } from "../webhooks/webhook-event";
 
@@ -34,6 +36,7 @@ export async function webhookRoute(ctx: HandlerContext, request: Request): Promi
   }
   try {
     await followProcessing(ctx, event);
+    await recordPreTransform(store, event, canonical);
     await webhook.onWebhook(event, request);
   } catch (error) {
     // Not delivered after all: ImageKit's retry must be able to run it.

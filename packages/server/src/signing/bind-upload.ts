@@ -74,7 +74,7 @@ export function inSignedFolder(file: { filePath: string }, binding: UploadBindin
 }
 
 /** `users//42` → `/users/42/`: how ImageKit writes a folder in `filePath`. */
-function withSlashes(folder: string): string {
+export function withSlashes(folder: string): string {
   const segments = folder.split("/").filter((segment) => segment !== "");
   return segments.length === 0 ? "/" : `/${segments.join("/")}/`;
 }
@@ -84,6 +84,6 @@ function withSlashes(folder: string): string {
  * letters, digits, `.`, `-` and `_` always stay; older docs keep other scripts' letters too).
  * Comparing in the form where every other character is `_` matches either reading.
  */
-function canonical(path: string): string {
+export function canonical(path: string): string {
   return path.replace(/[^A-Za-z0-9._/-]/g, "_");
 }

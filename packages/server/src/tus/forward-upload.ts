@@ -3,8 +3,11 @@ import { decideFields } from "../handler/decide-fields";
 import { finishUpload } from "../handler/finish-upload";
 import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
+import type { QueuedUpload } from "../imagekit/imagekit-client-types";
 import type { SniffedType } from "../proxy/check-file-content";
 import { storedNameFor, storedTypeFor } from "../proxy/stored-file";
+import { bindIfQueueable } from "../queued/bind-queueable";
+import { queuedAnswer } from "../queued/queued-answer";
 import { countedStream } from "./counted-stream";
 import { takeForwardingLease } from "./forwarding-lease";
 import { type ForwardingRecord, writeForwardingRecord } from "./forwarding-record";
@@ -57,7 +60,8 @@ export async function startForwarding(
       const answer = await sendToImageKit(ctx, datastore, job, (bytesSent) =>
         record(202, { state: "forwarding", bytesSent, size }),
       );
-      outcome = { status: 200, body: answer };
+      // Queued at ImageKit: the browser asks `complete` about it from now on.
+      outcome = { status: "state" in answer ? 202 : 200, body: answer };
     } catch (error) {
       const failure = asUploadError(error, ctx.onError);
       outcome = { status: failure.status ?? 500, body: failure.toJSON() };
@@ -88,23 +92,28 @@ async function sendToImageKit(
     type: contentType,
   });
   const fileName = storedName(decided.fileName ?? metadata.filename);
-  const fields = { ...decided, fileName };
+  const { fields, binding } = bindIfQueueable({ ...decided, fileName });
+  const source = { fileName: fields.fileName ?? fileName, contentType };
   const progress = throttledProgress(onProgress);
   // A stream cannot be replayed: each attempt reads the stored file afresh.
-  let file: UploadResult;
+  let answer: UploadResult | QueuedUpload;
   try {
-    file = await withRetries(
+    answer = await withRetries(
       async () => {
         progress.reset();
         const body = countedStream(await datastore.read(job.id), progress.add);
-        return ctx.client.upload(fields, { fileName, contentType, body });
+        return ctx.client.upload(fields, { ...source, body }, { acceptQueued: true });
       },
       { maxRetries: MAX_RETRIES },
     );
   } finally {
     await progress.close();
   }
-  return finishUpload(ctx, { profile, auth, input, file, request, fields });
+  if ("queued" in answer) {
+    const file = { name: metadata.filename, size, type: contentType };
+    return queuedAnswer(ctx, { profile, input, fields, binding, file });
+  }
+  return finishUpload(ctx, { profile, auth, input, file: answer, request, fields });
 }
 
 function asUploadError(error: unknown, onError: (error: unknown) => void): UploadError {

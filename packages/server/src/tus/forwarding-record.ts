@@ -1,4 +1,4 @@
-import type { CompleteResponse, ErrorBody, ForwardingState } from "@upkit/core";
+import type { CompleteResponse, ErrorBody, ForwardingState, QueuedState } from "@upkit/core";
 import type { StateStore } from "../state/state-store";
 
 /**
@@ -12,7 +12,8 @@ export interface ForwardingRecord {
   /** The upload's byte count: a HEAD after the stored bytes are gone still says "all there". */
   size: number;
   status: number;
-  body: ForwardingState | CompleteResponse | ErrorBody;
+  /** 202 `ForwardingState` while forwarding; 202 `QueuedState` once ImageKit queued the file. */
+  body: ForwardingState | QueuedState | CompleteResponse | ErrorBody;
 }
 
 /** How long a result is kept for the browser to fetch. */
@@ -35,3 +36,7 @@ export function writeForwardingRecord(
 ): Promise<void> {
   return store.set(keyOf(id), JSON.stringify(record), RESULT_TTL_MS);
 }
+
+/** True while the record says a forward is under way (not its outcome, queued or not). */
+export const isForwarding = (record: ForwardingRecord) =>
+  "state" in record.body && record.body.state === "forwarding";

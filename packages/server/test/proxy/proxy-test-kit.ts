@@ -10,7 +10,11 @@ import { UploadError, type UploadResult } from "@upkit/core";
 import { expect } from "vitest";
 import { errorResponse } from "../../src/http/responses";
 import { createImageKitClient } from "../../src/imagekit/create-imagekit-client";
-import type { ImageKitClient } from "../../src/imagekit/imagekit-client-types";
+import type {
+  ImageKitClient,
+  RequestOptions,
+  UploadSource,
+} from "../../src/imagekit/imagekit-client-types";
 import { type ProxyUploadArgs, streamProxyUpload } from "../../src/proxy/stream-proxy-upload";
 import type { TestEmulator } from "../support/emulator";
 
@@ -238,7 +242,11 @@ export function probeClient(emulator: Pick<TestEmulator, "imagekit">): Probe {
     prepared: [],
     client: {
       ...real,
-      upload(fields, file, options) {
+      upload: ((
+        fields: Record<string, string>,
+        file: UploadSource,
+        options?: RequestOptions & { acceptQueued?: boolean },
+      ) => {
         const call: Probe["uploads"][number] = { fields, bytes: 0 };
         probe.uploads.push(call);
         const body =
@@ -253,12 +261,13 @@ export function probeClient(emulator: Pick<TestEmulator, "imagekit">): Probe {
                 }),
               );
         if (file.body instanceof Blob) call.bytes = file.body.size;
-        const result = real.upload(fields, { ...file, body }, options);
+        // The route asks for queued answers too; the probe passes its options on unchanged.
+        const result = real.upload(fields, { ...file, body }, { ...options, acceptQueued: true });
         result.catch((error: unknown) => {
           call.error = error;
         });
         return result;
-      },
+      }) as ImageKitClient["upload"],
     },
   };
   return probe;
@@ -279,6 +288,7 @@ export function runProxy(
 ): { probe: Probe; result: Promise<UploadResult> } {
   const probe = probeClient(emulator);
   const folder = options.folder ?? "/proxy-tests";
+  // A stored file: these tests' uploads ask for no pre-transformation, which alone is queued.
   const result = streamProxyUpload({
     request,
     restrictions: options.restrictions ?? {},
@@ -294,7 +304,7 @@ export function runProxy(
         overwriteFile: "true",
       };
     },
-  });
+  }) as Promise<UploadResult>;
   result.catch(() => {});
   return { probe, result };
 }
