@@ -86,13 +86,18 @@ export const uploads = createUploadHandler({
       transports: ["direct"],
       authorize: signedIn,
       input: galleryInputSchema,
-      options: async ({ input }) => {
+      options: async ({ input, file }) => {
         await galleryFieldsReady();
         return {
           folder: "/demo/gallery",
           tags: [...new Set(["demo", "gallery", ...input.tags])],
           customMetadata: galleryCustomMetadata(input),
-          transformation: { post: [{ type: "thumbnail", value: "w-150,h-150" }] },
+          transformation: {
+            // Videos are scaled to at most 1280 px wide before they are stored. ImageKit queues
+            // that (202): the uploader shows "Queued at ImageKit…" until the video is stored.
+            ...(file.type.startsWith("video/") ? { pre: "w-1280,c-at_max" } : {}),
+            post: [{ type: "thumbnail", value: "w-150,h-150" }],
+          },
         };
       },
       onUploadComplete: ({ file }) => ({ viewUrl: file.url }),
