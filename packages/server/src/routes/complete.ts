@@ -17,8 +17,14 @@ import type { ProfileRun } from "./route-table";
  * `queued: true` instead of a `fileId` (ImageKit answered 202), it first looks for the file the
  * upload will store, and answers 202 `QueuedState` until it is there.
  */
-export const completeRoute: ProfileRun = async (ctx, profile, request, auth) => {
-  const { body, claims } = await readCompletion(ctx, profile, request);
+export const completeRoute: ProfileRun = async (ctx, profile, request, auth, count) => {
+  const { body, claims } = await readCompletion(ctx, profile, request).catch(async (error) => {
+    await count();
+    throw error;
+  });
+  // The browser asks about a queued upload every few seconds until ImageKit stores it, minutes
+  // maybe: those asks are part of one upload (counted at sign, proxy or tus), not uploads.
+  if (!body.queued) await count();
   const input = await validateInput(profile.profile.input, body.input);
   const fileId = body.fileId ?? (await findQueuedFile(ctx, claims, request.signal));
   if (fileId === undefined) {

@@ -1,6 +1,6 @@
 import { type Transport, UploadError } from "@upkit/core";
 import type { RequestContext } from "../create-upload-handler";
-import { authorize, requireTransport } from "../handler/authorize";
+import { authorize, countRequest, requireTransport } from "../handler/authorize";
 import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
 import { completeRoute } from "./complete";
@@ -19,6 +19,8 @@ interface Route<TRun> {
   label?: string;
   /** The transport the profile must allow for this route. */
   transport?: Transport;
+  /** False: the route counts the request against the rate limit itself, when it should. */
+  counted?: boolean;
 }
 
 type TopLevelRun = (ctx: HandlerContext, request: Request) => Promise<Response>;
@@ -28,6 +30,8 @@ export type ProfileRun = (
   profile: ResolvedProfile,
   request: Request,
   auth: unknown,
+  /** Counts the request against the rate limit (for a route that is not `counted`). */
+  count: () => Promise<void>,
 ) => Promise<Response>;
 
 // Maps, not object literals: a name from the URL must never find `constructor` or `__proto__`.
@@ -43,7 +47,7 @@ const profileRoutes = new Map<string, Route<ProfileRun>>([
   ["sign", { methods: ["POST"], run: signRoute, transport: "direct" }],
   // Any transport: a proxy or tus upload that ImageKit queued completes here too. Only this
   // profile's completion token, which sign, proxy and tus alone hand out, gets past it.
-  ["complete", { methods: ["POST"], run: completeRoute }],
+  ["complete", { methods: ["POST"], run: completeRoute, counted: false }],
   ["proxy", { methods: ["POST"], run: proxyRoute, transport: "proxy" }],
   ["status", { methods: ["GET"], run: statusRoute }],
 ]);
@@ -76,11 +80,12 @@ export async function routeRequest(
     if (!profile) throw new UploadError("not-found", `Unknown upload profile "${profileName}".`);
     const route = profileRoutes.get(name);
     if (!route) throw new UploadError("not-found", `Unknown action "${name}".`);
-    const { run, transport } = allowed(route, name, method);
+    const { run, transport, counted = true } = allowed(route, name, method);
     if (transport) requireTransport(profile, transport);
     // Every profile route authorizes first: nothing is read, signed or sent before.
-    const auth = await authorize(ctx, profile, request, requestContext);
-    return run(ctx, profile, request, auth);
+    const auth = await authorize(ctx, profile, request, requestContext, { count: counted });
+    const count = () => countRequest(ctx, profile, request, requestContext, auth);
+    return run(ctx, profile, request, auth, count);
   }
   throw new UploadError("not-found", `Not an upload route: ${pathname}`);
 }

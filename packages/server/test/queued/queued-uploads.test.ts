@@ -31,11 +31,11 @@ let completions: string[] = [];
 const webhooks: string[] = [];
 
 function makeHandler({ webhooks: withWebhooks }: { webhooks: boolean }) {
-  const profile = (pre: string) =>
+  const profile = (pre: string, rateLimit: { limit: number; windowMs: number } | false = false) =>
     defineProfile({
       transports: ["direct", "proxy", "tus"],
       restrictions: { accept: ["video/*"], maxFileSize: "10MB" },
-      rateLimit: false,
+      rateLimit,
       options: () => ({ folder: "/clips", transformation: { pre } }),
       onUploadComplete: ({ file }) => {
         completions.push(file.fileId);
@@ -48,7 +48,11 @@ function makeHandler({ webhooks: withWebhooks }: { webhooks: boolean }) {
     ...(withWebhooks
       ? { webhook: { secret: SECRET, onWebhook: (event) => void webhooks.push(event.type) } }
       : {}),
-    profiles: { clips: profile("so-2"), broken: profile("so-70") },
+    profiles: {
+      clips: profile("so-2"),
+      broken: profile("so-70"),
+      limited: profile("so-2", { limit: 3, windowMs: 60_000 }),
+    },
   });
 }
 
@@ -153,6 +157,27 @@ describe("a direct upload that ImageKit queues", () => {
     expect(done.status).toBe(200);
     expect(done.body.file.name).toBe(fileName);
     expect(completions).toEqual([done.body.file.fileId]);
+  });
+
+  it("counts a queued upload's asks as part of the upload, not against the rate limit", async () => {
+    // Limit 3: the sign is one. ImageKit stores the video only after a few asks.
+    const { completionToken } = await directUpload("limited");
+    const asks: number[] = [];
+    for (let ask = 0; ask < 4; ask++) {
+      asks.push((await post("/limited/complete", { queued: true, completionToken })).status);
+    }
+    const done = await completeQueued("limited", completionToken);
+    expect([...asks, ...done.asks]).not.toContain(429);
+    expect(done.status).toBe(200);
+
+    // A forged token still counts: guessing costs the guesser.
+    const forged = [];
+    for (let guess = 0; guess < 3; guess++) {
+      forged.push(
+        (await post("/limited/complete", { queued: true, completionToken: "x.y.z" })).status,
+      );
+    }
+    expect(forged).toEqual([400, 400, 429]);
   });
 
   it("refuses a body with both a fileId and queued, or neither", async () => {
