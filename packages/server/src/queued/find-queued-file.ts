@@ -10,6 +10,8 @@ import { readPreTransform } from "./pre-transform-outcome";
  * video's pre-transformation takes seconds to minutes. Rarely when webhooks tell sooner.
  */
 const LIST_INTERVAL_MS = { withWebhooks: 30_000, withoutWebhooks: 5_000 };
+/** How far clocks may disagree: as `verifyDirectUpload` allows. */
+const SKEW_MS = 60_000;
 
 /**
  * The id of the file a queued upload (ImageKit's 202) stored, once it is stored; undefined
@@ -24,7 +26,13 @@ export async function findQueuedFile(
 ): Promise<string | undefined> {
   const { binding } = claims;
   const name = binding.fixedName ?? claims.fields.fileName ?? "";
-  const reported = await readPreTransform(ctx.store, canonical(`${binding.folder}${name}`));
+  const path = canonical(`${binding.folder}${name}`);
+  const outcome = await readPreTransform(ctx.store, path);
+  // Only a kit-named path is this upload's alone; a fixed one may hold an earlier upload's news.
+  const reported =
+    outcome && !(binding.fixedName !== undefined && outcome.at < claims.issuedAt * 1000 - SKEW_MS)
+      ? outcome
+      : undefined;
   if (reported && "failure" in reported) {
     throw new UploadError(
       "upload-failed",

@@ -1,8 +1,11 @@
 import type { StateStore } from "../state/state-store";
 import type { WebhookEvent } from "../webhooks/webhook-event";
 
-/** What ImageKit's `upload.pre-transform.*` webhook said of a queued upload's file. */
-export type PreTransformOutcome = { fileId: string } | { failure: string };
+/**
+ * What ImageKit's `upload.pre-transform.*` webhook said of a queued upload's file, and when it
+ * came (ms): a fixed name's path may have had an earlier upload's outcome.
+ */
+export type PreTransformOutcome = ({ fileId: string } | { failure: string }) & { at: number };
 
 /** As long as a completion token lives: a queued upload is asked about no longer than that. */
 const OUTCOME_TTL_MS = 25 * 60 * 60 * 1000;
@@ -26,7 +29,7 @@ export async function recordPreTransform(
     typeof data.fileId === "string" &&
     typeof data.filePath === "string"
   ) {
-    const outcome: PreTransformOutcome = { fileId: data.fileId };
+    const outcome: PreTransformOutcome = { fileId: data.fileId, at: Date.now() };
     await store.set(keyOf(canonicalPath(data.filePath)), JSON.stringify(outcome), OUTCOME_TTL_MS);
   }
   if (event.type === "upload.pre-transform.error" && typeof data.path === "string") {
@@ -34,6 +37,7 @@ export async function recordPreTransform(
       ?.error?.reason;
     const outcome: PreTransformOutcome = {
       failure: typeof reason === "string" ? reason : "unknown",
+      at: Date.now(),
     };
     await store.set(keyOf(canonicalPath(data.path)), JSON.stringify(outcome), OUTCOME_TTL_MS);
   }
