@@ -16,9 +16,11 @@ const END = "<!-- bench-report:end -->";
 
 const results = readdirSync(resultsDir)
   .filter((file) => file.endsWith(".json"))
-  .sort()
-  .map((file) => {
-    const name = file.slice(0, -".json".length);
+  .map((file) => file.slice(0, -".json".length))
+  // By name, in code-point order: the same on every machine, whatever its locale.
+  .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  .map((name) => {
+    const file = `${name}.json`;
     try {
       return { name, ...JSON.parse(readFileSync(join(resultsDir, file), "utf8")) };
     } catch (error) {
