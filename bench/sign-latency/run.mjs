@@ -78,11 +78,41 @@ function send(port, agent, path, keepBody) {
 }
 
 /**
+ * CPU time (user + system, ms) of every thread of this process except the calling one, from
+ * /proc (Linux): run in the load generator's worker, that is the server's cost alone (its main
+ * thread, libuv's pool, V8's helpers), whatever else the machine runs. Clock ticks are 10 ms, so
+ * it is read over whole rounds. Undefined off Linux, and inline (the client is on the server's
+ * thread then).
+ */
+function serverCpuMs() {
+  if (isMainThread) return undefined;
+  try {
+    const self = readFileSync("/proc/thread-self/stat", "utf8").split(" ")[0];
+    let ticks = 0;
+    for (const tid of readdirSync("/proc/self/task")) {
+      if (tid === self) continue;
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        // Fields after "(comm) ": state is the 3rd field, utime the 14th, stime the 15th.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    return ticks * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * `count` requests to `path`, `concurrency` at a time (closed loop); latencies into `sink`.
  * Past `deadline` no more are sent: the rest count as `notSent`.
  */
 async function phase(port, agent, path, count, concurrency, sink, deadline) {
   let next = 0;
+  const cpuBefore = serverCpuMs();
   const started = performance.now();
   const workers = Array.from({ length: Math.min(concurrency, count) }, async () => {
     while (next < count && performance.now() < deadline) {
@@ -99,6 +129,11 @@ async function phase(port, agent, path, count, concurrency, sink, deadline) {
   await Promise.all(workers);
   sink.notSent += count - next;
   sink.elapsedMs += performance.now() - started;
+  const cpuAfter = serverCpuMs();
+  sink.cpuMs =
+    cpuBefore === undefined || cpuAfter === undefined
+      ? Number.NaN
+      : sink.cpuMs + cpuAfter - cpuBefore;
   sink.roundEnds.push(sink.latencies.length);
 }
 
@@ -136,6 +171,7 @@ async function runLoad(plan, report) {
     failureReasons: {},
     notSent: 0,
     elapsedMs: 0,
+    cpuMs: 0,
     roundEnds: [],
   });
   for (const concurrency of plan.concurrencies) {
@@ -481,6 +517,7 @@ function buildReport(meta, levels, serverErrors, startedAt, incomplete) {
           p50: round(side.p50Ms / bare.p50Ms, 2),
           p99: round(side.p99Ms / bare.p99Ms, 2),
           rps: round(side.rps / bare.rps, 2),
+          serverCpu: round(side.serverCpuUsPerRequest / bare.serverCpuUsPerRequest, 2),
           // Each round's p99 over the same round's bare p99, then the median over rounds: less
           // moved by one stall (GC, a neighbour's burst) than the pooled p99 above.
           p99RoundMedian: round(median(roundRatios(level.bare, level[name], 0.99)), 2),
@@ -536,7 +573,9 @@ function toResult(report, quick, redisSkipped) {
           goal,
           `median of ${ratio.p99Rounds.length} rounds' ratios; pooled p99 ${r[name].p99Ms} vs ` +
             `${r.bare.p99Ms} ms (${ratio.p99}×); p50 ${r[name].p50Ms} vs ${r.bare.p50Ms} ms ` +
-            `(${ratio.p50}×); ${r[name].rps} vs ${r.bare.rps} req/s (${ratio.rps}×)` +
+            `(${ratio.p50}×); ${r[name].rps} vs ${r.bare.rps} req/s (${ratio.rps}×); server CPU ` +
+            `${r[name].serverCpuUsPerRequest} vs ${r.bare.serverCpuUsPerRequest} µs a request ` +
+            `(${ratio.serverCpu}×)` +
             (r.stopped ? `; stopped early: ${r.stopped}` : ""),
         ),
       );
@@ -598,6 +637,7 @@ function summarise(side) {
     p99Ms: round(percentile(sorted, 0.99), 3),
     maxMs: round(sorted.at(-1) ?? Number.NaN, 3),
     rps: round(sorted.length / (side.elapsedMs / 1000), 0),
+    serverCpuUsPerRequest: round((side.cpuMs * 1000) / (sorted.length + side.failures), 0),
   };
 }
 
@@ -650,7 +690,20 @@ function printTable(report) {
       `${report.durationS} s`,
   );
   const rows = [
-    ["conc", "route", "p50", "p99", "req/s", "p50 ×", "p99 ×", "p99 × rounds", "req/s ×", "failed"],
+    [
+      "conc",
+      "route",
+      "p50",
+      "p99",
+      "req/s",
+      "CPU µs",
+      "p50 ×",
+      "p99 ×",
+      "p99 × rounds",
+      "req/s ×",
+      "CPU ×",
+      "failed",
+    ],
   ];
   for (const r of report.results) {
     for (const name of Object.keys(PATHS).filter((route) => r[route])) {
@@ -662,10 +715,12 @@ function printTable(report) {
         side.p50Ms.toFixed(3),
         side.p99Ms.toFixed(3),
         String(side.rps),
+        String(side.serverCpuUsPerRequest),
         ratio ? ratio.p50.toFixed(2) : "",
         ratio ? ratio.p99.toFixed(2) : "",
         ratio ? ratio.p99RoundMedian.toFixed(2) : "",
         ratio ? ratio.rps.toFixed(2) : "",
+        ratio ? ratio.serverCpu.toFixed(2) : "",
         String(side.failures + side.notSent),
       ]);
     }
@@ -677,7 +732,8 @@ function printTable(report) {
   }
   if (report.incomplete) console.log(`incomplete: ${report.incomplete}`);
   console.log(
-    "(latencies in ms, client-side; × = route / bare; p99 × rounds = median over rounds of " +
+    "(latencies in ms, client-side; CPU µs = the server's CPU time a request, all its threads; " +
+      "× = route / bare; p99 × rounds = median over rounds of " +
       "each round's ratio; failed = failed or not sent; goal: p99 × ≤ 1.5 at 100 concurrent)",
   );
 }
