@@ -6,7 +6,7 @@
 // argv[2]: JSON of { dist, directory (the tus store's), imagekit (the config) }.
 // IPC (parent -> child, each answered with the same `type` and `seq`):
 //   { type: "reset" }   zeroes the counts, resets the peak RSS (VmHWM); answers { rss }
-//   { type: "stats" }   answers { patchBodyBytes, patches, rss, peakRss }
+//   { type: "stats" }   answers { patchBodyBytes, patches, patchServerMs, rss, peakRss }
 // child -> parent: { type: "ready", port } once it serves; { type: "server-error", error }.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -44,6 +44,8 @@ const uploads = toNodeHandler(
 
 let patchBodyBytes = 0;
 let patches = 0;
+/** Summed time from each PATCH's arrival to its answer's end, ms: the server's share of a chunk. */
+let patchServerMs = 0;
 
 /** VmRSS and VmHWM (peak RSS since the last reset), bytes; undefined off Linux. */
 function procStatus() {
@@ -61,6 +63,7 @@ process.on("message", (message) => {
   if (message.type === "reset") {
     patchBodyBytes = 0;
     patches = 0;
+    patchServerMs = 0;
     try {
       // Resets VmHWM to the current RSS, so the next peak is this upload's.
       writeFileSync("/proc/self/clear_refs", "5");
@@ -71,7 +74,13 @@ process.on("message", (message) => {
   } else if (message.type === "stats") {
     const status = procStatus();
     const rss = process.memoryUsage().rss;
-    answer({ patchBodyBytes, patches, rss, peakRss: Math.max(rss, status?.hwm ?? 0) });
+    answer({
+      patchBodyBytes,
+      patches,
+      patchServerMs: Math.round(patchServerMs),
+      rss,
+      peakRss: Math.max(rss, status?.hwm ?? 0),
+    });
   }
 });
 process.on("disconnect", () => process.exit(0));
@@ -79,6 +88,10 @@ process.on("disconnect", () => process.exit(0));
 const server = createServer((req, res) => {
   if (req.method === "PATCH") {
     patches++;
+    const arrived = performance.now();
+    res.on("close", () => {
+      patchServerMs += performance.now() - arrived;
+    });
     // A second listener beside the adapter's: it sees every chunk the server reads, also of a
     // body that breaks off, and leaves pausing to the adapter.
     req.on("data", (chunk) => {
