@@ -1,40 +1,42 @@
 #!/usr/bin/env node
 // Latency of the sign route (`POST /api/upload/{profile}/sign`) as ratios against a bare JSON
 // route served by the same node:http server in the same process, measured in the same run:
-// p50, p99 and requests/s at 1, 10 and 100 concurrent requests, sign / bare.
+// p50, p99 and requests/s at 1, 10 and 100 concurrent requests, sign / bare. A second handler
+// keeps its state in Redis (`redisState`, a `redis-server` child on a free port) and counts a
+// rate limit there, as several instances would: its sign route is measured the same way, when
+// `redis-server` is on PATH.
 // The server runs on the main thread; the load generator runs in a worker thread of the same
 // process (its own event loop, so its cost is not added to the server's), or on the main thread
 // with `--client inline`. Only 127.0.0.1 is contacted; signing contacts nothing.
 // Bounded: a fixed number of requests, a timeout on each, and a watchdog that ends the run.
 // Usage (build first: pnpm exec turbo run build --filter=@upkit/server --output-logs=errors-only):
-//   node bench/sign-latency/run.mjs [--root <repo>] [--requests 2000] [--warmup 200]
-//     [--rounds 5] [--concurrency 1,10,100] [--client worker|inline] [--only sign] [--no-write]
-import { execFileSync } from "node:child_process";
+//   node bench/sign-latency/run.mjs [--quick] [--root <repo>] [--requests 2000] [--warmup 200]
+//     [--rounds 5] [--concurrency 1,10,100] [--client worker|inline] [--only sign]
+//     [--no-redis] [--no-write]
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { Agent, createServer, request } from "node:http";
-import { cpus, loadavg } from "node:os";
+import { createServer as createNetServer } from "node:net";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { resultHeader, row, writeResult } from "../lib/write-result.mjs";
 
 const RUN_TIMEOUT_MS = 5 * 60_000;
 /** The load generator stops sending this long after it started, whatever is left. */
 const LOAD_BUDGET_MS = RUN_TIMEOUT_MS - 30_000;
 const REQUEST_TIMEOUT_MS = 10_000;
-const KEPT_RUNS = 30;
+const GOAL = "≤ 1.5";
 
 const BARE_PATH = "/bare";
 const SIGN_PATH = "/api/upload/gallery/sign";
+/** The same profile in a handler whose state (and rate-limit count) is in Redis. */
+const REDIS_PATH = "/api/redis/gallery/sign";
+const PATHS = { bare: BARE_PATH, sign: SIGN_PATH, redis: REDIS_PATH };
+const LABELS = { sign: "sign", redis: "sign, Redis state" };
 const REQUEST_BODY = JSON.stringify({
   files: [{ name: "photo.png", size: 1000, type: "image/png" }],
 });
@@ -76,11 +78,41 @@ function send(port, agent, path, keepBody) {
 }
 
 /**
+ * CPU time (user + system, ms) of every thread of this process except the calling one, from
+ * /proc (Linux): run in the load generator's worker, that is the server's cost alone (its main
+ * thread, libuv's pool, V8's helpers), whatever else the machine runs. Clock ticks are 10 ms, so
+ * it is read over whole rounds. Undefined off Linux, and inline (the client is on the server's
+ * thread then).
+ */
+function serverCpuMs() {
+  if (isMainThread) return undefined;
+  try {
+    const self = readFileSync("/proc/thread-self/stat", "utf8").split(" ")[0];
+    let ticks = 0;
+    for (const tid of readdirSync("/proc/self/task")) {
+      if (tid === self) continue;
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        // Fields after "(comm) ": state is the 3rd field, utime the 14th, stime the 15th.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    return ticks * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * `count` requests to `path`, `concurrency` at a time (closed loop); latencies into `sink`.
  * Past `deadline` no more are sent: the rest count as `notSent`.
  */
 async function phase(port, agent, path, count, concurrency, sink, deadline) {
   let next = 0;
+  const cpuBefore = serverCpuMs();
   const started = performance.now();
   const workers = Array.from({ length: Math.min(concurrency, count) }, async () => {
     while (next < count && performance.now() < deadline) {
@@ -97,21 +129,28 @@ async function phase(port, agent, path, count, concurrency, sink, deadline) {
   await Promise.all(workers);
   sink.notSent += count - next;
   sink.elapsedMs += performance.now() - started;
+  const cpuAfter = serverCpuMs();
+  sink.cpuMs =
+    cpuBefore === undefined || cpuAfter === undefined
+      ? Number.NaN
+      : sink.cpuMs + cpuAfter - cpuBefore;
   sink.roundEnds.push(sink.latencies.length);
 }
 
 /** Checks once per route that the answer is what the route should answer. */
-async function checkAnswers(port) {
+async function checkAnswers(port, routes) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const bare = await send(port, agent, BARE_PATH, true);
     if (bare.status !== 200 || bare.body !== BARE_ANSWER.toString()) {
       throw new Error(`bare route answered ${bare.status}: ${bare.body ?? bare.error}`);
     }
-    const sign = await send(port, agent, SIGN_PATH, true);
-    const token = sign.status === 200 && JSON.parse(sign.body).files?.[0]?.fields?.token;
-    if (typeof token !== "string" || token.split(".").length !== 3) {
-      throw new Error(`sign route answered ${sign.status}: ${sign.body ?? sign.error}`);
+    for (const route of routes.filter((name) => name !== "bare")) {
+      const sign = await send(port, agent, PATHS[route], true);
+      const token = sign.status === 200 && JSON.parse(sign.body).files?.[0]?.fields?.token;
+      if (typeof token !== "string" || token.split(".").length !== 3) {
+        throw new Error(`${route} route answered ${sign.status}: ${sign.body ?? sign.error}`);
+      }
     }
   } finally {
     agent.destroy();
@@ -125,40 +164,50 @@ async function checkAnswers(port) {
  */
 async function runLoad(plan, report) {
   const deadline = performance.now() + LOAD_BUDGET_MS;
-  await checkAnswers(plan.port);
+  await checkAnswers(plan.port, plan.routes);
   const fresh = () => ({
     latencies: [],
     failures: 0,
     failureReasons: {},
     notSent: 0,
     elapsedMs: 0,
+    cpuMs: 0,
     roundEnds: [],
   });
   for (const concurrency of plan.concurrencies) {
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-    const level = { concurrency, stopped: undefined, warmup: { bare: fresh(), sign: fresh() } };
-    level.bare = fresh();
-    level.sign = fresh();
+    const level = { concurrency, stopped: undefined, warmup: {} };
+    for (const name of plan.routes) {
+      level.warmup[name] = fresh();
+      level[name] = fresh();
+    }
     const timedOut = () =>
       Object.values(level.warmup)
-        .concat(level.bare, level.sign)
+        .concat(plan.routes.map((name) => level[name]))
         .some((side) => side.failureReasons["timed out"]);
     // Warm-up (discarded): JIT, sockets opened up to `concurrency`, heap at working size.
     for (const name of plan.routes) {
-      const path = name === "bare" ? BARE_PATH : SIGN_PATH;
-      await phase(plan.port, agent, path, plan.warmup, concurrency, level.warmup[name], deadline);
+      await phase(
+        plan.port,
+        agent,
+        PATHS[name],
+        plan.warmup,
+        concurrency,
+        level.warmup[name],
+        deadline,
+      );
     }
     if (timedOut()) level.stopped = "requests timed out (warm-up)";
     const perRound = Math.ceil(plan.requests / plan.rounds);
     for (let round = 0; round < plan.rounds; round++) {
       const count = Math.min(perRound, plan.requests - round * perRound);
       if (count <= 0) break;
-      // A B B A ...: drift (thermal, neighbours, heap growth) and order hit both routes alike.
-      const order = round % 2 ? ["sign", "bare"] : ["bare", "sign"];
-      for (const name of order.filter((route) => plan.routes.includes(route))) {
-        const path = name === "bare" ? BARE_PATH : SIGN_PATH;
+      // A B C, C B A, ...: drift (thermal, neighbours, heap growth) and order hit every route
+      // alike.
+      const order = round % 2 ? [...plan.routes].reverse() : plan.routes;
+      for (const name of order) {
         const stop = level.stopped ? performance.now() : deadline;
-        await phase(plan.port, agent, path, count, concurrency, level[name], stop);
+        await phase(plan.port, agent, PATHS[name], count, concurrency, level[name], stop);
         if (!level.stopped && timedOut()) level.stopped = "requests timed out";
         if (!level.stopped && performance.now() >= deadline) level.stopped = "time budget";
       }
@@ -184,29 +233,30 @@ async function main() {
   const startedAt = performance.now();
   const { values } = parseArgs({
     options: {
+      quick: { type: "boolean", default: false },
       root: { type: "string" },
-      requests: { type: "string", default: "2000" },
-      warmup: { type: "string", default: "200" },
+      requests: { type: "string" },
+      warmup: { type: "string" },
       rounds: { type: "string", default: "5" },
       concurrency: { type: "string", default: "1,10,100" },
       client: { type: "string", default: "worker" },
       // For profiling one route alone (no ratios then): --only sign
       only: { type: "string" },
+      "no-redis": { type: "boolean", default: false },
       "no-write": { type: "boolean", default: false },
     },
   });
   const here = fileURLToPath(new URL("../..", import.meta.url));
   const root = resolve(values.root ?? here);
-  const resultFile = join(here, "bench", "results", "sign-latency.json");
   const plan = {
-    requests: positive(values.requests, "--requests"),
-    warmup: positive(values.warmup, "--warmup"),
+    requests: positive(values.requests ?? (values.quick ? "1000" : "2000"), "--requests"),
+    warmup: positive(values.warmup ?? (values.quick ? "100" : "200"), "--warmup"),
     rounds: positive(values.rounds, "--rounds"),
     concurrencies: values.concurrency.split(",").map((c) => positive(c, "--concurrency")),
-    routes: values.only ? [values.only] : ["bare", "sign"],
+    routes: values.only ? [values.only] : ["bare", "sign", "redis"],
   };
-  if (!plan.routes.every((route) => route === "bare" || route === "sign")) {
-    throw new Error("--only is bare or sign");
+  if (!plan.routes.every((route) => route in PATHS)) {
+    throw new Error("--only is bare, sign or redis");
   }
   if (values.client !== "worker" && values.client !== "inline") {
     throw new Error("--client is worker or inline");
@@ -236,17 +286,13 @@ async function main() {
   const distHash = createHash("sha256");
   for (const file of ["index.js", "node.js"]) distHash.update(readFileSync(join(dist, file)));
   const meta = {
-    root,
     commit: git("rev-parse", "--short", "HEAD"),
     uncommittedSourceChanges: dirty ? dirty.split("\n") : [],
     dist: {
       sha256: distHash.digest("hex").slice(0, 16),
-      builtAt: new Date(builtAt).toISOString(),
       // Source files changed after the build: then the build is not the sources (nor `commit`).
       sourcesNewerThanBuild: sources.flatMap((dir) => newerThan(dir, builtAt)).length,
     },
-    node: process.version,
-    cpus: `${cpus().length} x ${cpus()[0]?.model ?? "?"}`,
     loadavg1mBefore: round(loadavg()[0], 2),
     client: values.client,
     plan: { ...plan, requestBody: REQUEST_BODY },
@@ -258,26 +304,66 @@ async function main() {
   const { toNodeHandler } = await import(pathToFileURL(join(dist, "node.js")).href);
 
   const serverErrors = [];
+  const imagekit = {
+    privateKey: "private_emulator_key",
+    publicKey: "public_emulator_key",
+    urlEndpoint: "http://127.0.0.1:1/x",
+    uploadEndpoint: "http://127.0.0.1:1",
+    apiEndpoint: "http://127.0.0.1:1",
+  };
+  const gallery = (rateLimit) =>
+    defineProfile({
+      rateLimit,
+      restrictions: { maxFileSize: "20MB", accept: ["image/*"] },
+      options: () => ({ folder: "/gallery", tags: ["a", "b"] }),
+    });
+  const onError = (error) => serverErrors.push(String(error?.stack ?? error));
   const uploads = toNodeHandler(
-    createUploadHandler({
-      imagekit: {
-        privateKey: "private_emulator_key",
-        publicKey: "public_emulator_key",
-        urlEndpoint: "http://127.0.0.1:1/x",
-        uploadEndpoint: "http://127.0.0.1:1",
-        apiEndpoint: "http://127.0.0.1:1",
-      },
-      profiles: {
-        gallery: defineProfile({
-          rateLimit: false,
-          restrictions: { maxFileSize: "20MB", accept: ["image/*"] },
-          options: () => ({ folder: "/gallery", tags: ["a", "b"] }),
-        }),
-      },
-      onError: (error) => serverErrors.push(String(error?.stack ?? error)),
-    }),
+    createUploadHandler({ imagekit, profiles: { gallery: gallery(false) }, onError }),
   );
 
+  // The Redis variant: the handler's state in Redis, and a rate limit (high enough never to
+  // refuse) so that each sign makes the round trip an instance behind a load balancer makes.
+  let redis;
+  let redisSkipped;
+  let redisUploads;
+  if (plan.routes.includes("redis")) {
+    redisSkipped = values["no-redis"]
+      ? "--no-redis"
+      : await startRedis().then(
+          (started) => {
+            redis = started;
+            return undefined;
+          },
+          (error) => error.message,
+        );
+    if (redis) {
+      const { redisState } = await import(pathToFileURL(join(dist, "redis.js")).href);
+      const state = redisState({ url: redis.url, onError });
+      await state.ready();
+      redis.state = state;
+      redisUploads = toNodeHandler(
+        createUploadHandler({
+          imagekit,
+          basePath: "/api/redis",
+          state,
+          profiles: { gallery: gallery({ limit: 1e9, windowMs: 60_000 }) },
+          onError,
+        }),
+      );
+    } else {
+      plan.routes = plan.routes.filter((route) => route !== "redis");
+      console.error(`sign-latency: the Redis rows are skipped: ${redisSkipped}`);
+    }
+  }
+
+  const dispatch = (handler, req, res) => {
+    Promise.resolve(handler(req, res)).catch((error) => {
+      serverErrors.push(String(error?.stack ?? error));
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  };
   const server = createServer((req, res) => {
     if (req.url === BARE_PATH && req.method === "POST") {
       // The baseline: the same server and the same body read + JSON.parse, a fixed answer.
@@ -299,14 +385,8 @@ async function main() {
       });
       return;
     }
-    if (req.url?.startsWith("/api/upload")) {
-      Promise.resolve(uploads(req, res)).catch((error) => {
-        serverErrors.push(String(error?.stack ?? error));
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-      return;
-    }
+    if (req.url?.startsWith("/api/upload")) return dispatch(uploads, req, res);
+    if (redisUploads && req.url?.startsWith("/api/redis")) return dispatch(redisUploads, req, res);
     res.writeHead(404).end();
   });
   await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
@@ -316,7 +396,10 @@ async function main() {
   const finish = (incomplete) => {
     const report = buildReport(meta, levels, serverErrors, startedAt, incomplete);
     printTable(report);
-    if (!values["no-write"]) writeReport(resultFile, report);
+    if (!values["no-write"] && !values.only) {
+      const file = writeResult(toResult(report, values.quick, redisSkipped));
+      console.log(`(written to ${file})`);
+    }
     if (report.failures > 0 || report.notSent > 0 || serverErrors.length > 0 || incomplete) {
       console.error(
         `sign-latency: ${report.failures} failed, ${report.notSent} not sent, ` +
@@ -328,6 +411,7 @@ async function main() {
   const watchdog = setTimeout(() => {
     console.error(`sign-latency: gave up after ${RUN_TIMEOUT_MS / 1000} s (watchdog)`);
     finish("ended by the watchdog");
+    redis?.child.kill("SIGKILL");
     process.exit(1);
   }, RUN_TIMEOUT_MS);
   watchdog.unref();
@@ -344,6 +428,8 @@ async function main() {
   } finally {
     server.closeAllConnections?.();
     server.close();
+    await redis?.state?.close().catch(() => {});
+    redis?.child.kill("SIGTERM");
   }
   clearTimeout(watchdog);
   finish(undefined);
@@ -351,7 +437,48 @@ async function main() {
   setTimeout(() => process.exit(), 1000).unref();
 }
 
-/** Files under `dir` modified after `ms` (paths relative to `dir`). */
+/**
+ * A throwaway `redis-server` on a free port, without persistence, ended with this process;
+ * rejects with the reason when there is none on PATH or it does not start.
+ */
+async function startRedis() {
+  const port = await new Promise((done, fail) => {
+    const probe = createNetServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => done(free));
+    });
+  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  process.once("exit", () => child.kill("SIGKILL"));
+  await new Promise((ready, fail) => {
+    let output = "";
+    const timer = setTimeout(() => fail(new Error("redis-server did not start in 10 s")), 10_000);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      fail(new Error(error.code === "ENOENT" ? "redis-server is not on PATH" : error.message));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`redis-server exited (${code}): ${output.slice(-300)}`));
+    });
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      if (/ready to accept connections/i.test(output)) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+  });
+  child.removeAllListeners("exit");
+  return { child, url: `redis://127.0.0.1:${port}` };
+}
+
 function newerThan(dir, ms) {
   try {
     return readdirSync(dir, { recursive: true }).filter((file) => {
@@ -379,37 +506,122 @@ function inWorker(plan, onLevel) {
 
 function buildReport(meta, levels, serverErrors, startedAt, incomplete) {
   const results = levels.map((level) => {
-    const bare = summarise(level.bare);
-    const sign = summarise(level.sign);
-    const warmup = [level.warmup.bare, level.warmup.sign];
+    const routes = Object.keys(PATHS).filter((name) => level[name]);
+    const sides = Object.fromEntries(routes.map((name) => [name, summarise(level[name])]));
+    const ratios = {};
+    if (level.bare) {
+      for (const name of routes.filter((route) => route !== "bare")) {
+        const bare = sides.bare;
+        const side = sides[name];
+        ratios[name] = {
+          p50: round(side.p50Ms / bare.p50Ms, 2),
+          p99: round(side.p99Ms / bare.p99Ms, 2),
+          rps: round(side.rps / bare.rps, 2),
+          serverCpu: round(side.serverCpuUsPerRequest / bare.serverCpuUsPerRequest, 2),
+          // Each round's p99 over the same round's bare p99, then the median over rounds: less
+          // moved by one stall (GC, a neighbour's burst) than the pooled p99 above.
+          p99RoundMedian: round(median(roundRatios(level.bare, level[name], 0.99)), 2),
+          p99Rounds: roundRatios(level.bare, level[name], 0.99).map((r) => round(r, 2)),
+        };
+      }
+    }
+    const warmup = Object.values(level.warmup);
     return {
       concurrency: level.concurrency,
       ...(level.stopped ? { stopped: level.stopped } : {}),
-      bare,
-      sign,
-      ratios: {
-        p50: round(sign.p50Ms / bare.p50Ms, 2),
-        p99: round(sign.p99Ms / bare.p99Ms, 2),
-        rps: round(sign.rps / bare.rps, 2),
-        // Each round's sign p99 over the adjacent bare round's, then the median over rounds:
-        // less moved by one stall (GC, a neighbour's burst) than the pooled p99 above.
-        p99RoundMedian: round(median(roundRatios(level.bare, level.sign, 0.99)), 2),
-        p99Rounds: roundRatios(level.bare, level.sign, 0.99).map((r) => round(r, 2)),
-      },
+      ...sides,
+      ratios,
       warmupFailures: warmup.reduce((n, side) => n + side.failures, 0),
       warmupNotSent: warmup.reduce((n, side) => n + side.notSent, 0),
     };
   });
+  const sides = (r) =>
+    Object.keys(PATHS)
+      .filter((name) => r[name])
+      .map((name) => r[name]);
   const sum = (pick) => results.reduce((n, r) => n + pick(r), 0);
   return {
-    date: new Date().toISOString(),
     ...meta,
     durationS: round((performance.now() - startedAt) / 1000, 1),
     ...(incomplete ? { incomplete } : {}),
-    failures: sum((r) => r.bare.failures + r.sign.failures + r.warmupFailures),
-    notSent: sum((r) => r.bare.notSent + r.sign.notSent + r.warmupNotSent),
+    failures: sum((r) => sides(r).reduce((n, s) => n + s.failures, 0) + r.warmupFailures),
+    notSent: sum((r) => sides(r).reduce((n, s) => n + s.notSent, 0) + r.warmupNotSent),
     serverErrors: serverErrors.slice(0, 5),
     results,
+  };
+}
+
+/** The report in the suite's result format (bench/README.md): one row per level and variant. */
+function toResult(report, quick, redisSkipped) {
+  const rows = [];
+  for (const name of ["sign", "redis"]) {
+    for (const r of report.results) {
+      const measure = `${LABELS[name]}: p99 / bare p99, ${r.concurrency} concurrent`;
+      const goal = r.concurrency === 100 ? GOAL : undefined;
+      const ratio = r.ratios[name];
+      if (!ratio) {
+        if (name === "redis" && redisSkipped) {
+          rows.push(row(measure, null, "ratio", goal, `skipped: ${redisSkipped}`, null));
+        }
+        continue;
+      }
+      rows.push(
+        row(
+          measure,
+          ratio.p99RoundMedian,
+          "ratio",
+          goal,
+          `median of ${ratio.p99Rounds.length} rounds' ratios; pooled p99 ${r[name].p99Ms} vs ` +
+            `${r.bare.p99Ms} ms (${ratio.p99}×); p50 ${r[name].p50Ms} vs ${r.bare.p50Ms} ms ` +
+            `(${ratio.p50}×); ${r[name].rps} vs ${r.bare.rps} req/s (${ratio.rps}×); server CPU ` +
+            `${r[name].serverCpuUsPerRequest} vs ${r.bare.serverCpuUsPerRequest} µs a request ` +
+            `(${ratio.serverCpu}×)` +
+            (r.stopped ? `; stopped early: ${r.stopped}` : ""),
+        ),
+      );
+    }
+  }
+  const line = (pick) =>
+    report.results.filter((r) => pick(r) !== undefined).map((r) => [r.concurrency, pick(r)]);
+  const lines = (metric) => ({
+    bare: line((r) => r.bare?.[metric]),
+    sign: line((r) => r.sign?.[metric]),
+    ...(report.results.some((r) => r.redis)
+      ? { "sign, Redis": line((r) => r.redis?.[metric]) }
+      : {}),
+  });
+  const plan = report.plan;
+  return {
+    ...resultHeader("sign-latency", quick),
+    method:
+      "One node:http server serves a bare route (reads the body, JSON.parse, a fixed small JSON " +
+      "answer) and the kit's sign route (toNodeHandler(createUploadHandler(...)) from " +
+      "packages/server/dist, one image profile, v2 JWT), and, when redis-server is on PATH, the " +
+      "same sign route in a handler whose state is redisState() with a rate limit counted in " +
+      "Redis. A worker thread of the same process loads them with a keep-alive agent in a " +
+      `closed loop at ${plan.concurrencies.join(", ")} concurrent requests: ${plan.warmup} ` +
+      `warm-up and ${plan.requests} measured requests per route and level, in ${plan.rounds} ` +
+      "rounds alternating the routes' order. Latency is request start to response end at the " +
+      "client. The value is the median over rounds of each round's p99 ratio to the bare " +
+      "route's; the detail gives the pooled figures. Goal: at most 1.5× at 100 concurrent.",
+    rows,
+    series: {
+      "sign-latency-p99": {
+        title: "Sign route p99 latency by concurrency",
+        x: "concurrent requests",
+        y: "p99 latency (ms)",
+        xScale: "log",
+        lines: lines("p99Ms"),
+      },
+      "sign-latency-throughput": {
+        title: "Requests per second by concurrency",
+        x: "concurrent requests",
+        y: "requests/s",
+        xScale: "log",
+        lines: lines("rps"),
+      },
+    },
+    details: report,
   };
 }
 
@@ -425,6 +637,7 @@ function summarise(side) {
     p99Ms: round(percentile(sorted, 0.99), 3),
     maxMs: round(sorted.at(-1) ?? Number.NaN, 3),
     rps: round(sorted.length / (side.elapsedMs / 1000), 0),
+    serverCpuUsPerRequest: round((side.cpuMs * 1000) / (sorted.length + side.failures), 0),
   };
 }
 
@@ -472,94 +685,55 @@ function printTable(report) {
     ? ` (${report.dist.sourcesNewerThanBuild} src files changed since the build)`
     : "";
   console.log(
-    `sign-latency: ${report.root} @ ${report.commit ?? "?"}${dirty}${stale}, ` +
-      `build ${report.dist.sha256}, node ${report.node}, ` +
-      `${report.cpus}, client ${report.client}, load avg ${report.loadavg1mBefore}, ` +
+    `sign-latency: ${report.commit ?? "?"}${dirty}${stale}, build ${report.dist.sha256}, ` +
+      `node ${process.version}, client ${report.client}, load avg ${report.loadavg1mBefore}, ` +
       `${report.durationS} s`,
   );
   const rows = [
     [
       "conc",
-      "bare p50",
-      "sign p50",
+      "route",
+      "p50",
+      "p99",
+      "req/s",
+      "CPU µs",
       "p50 ×",
-      "bare p99",
-      "sign p99",
       "p99 ×",
       "p99 × rounds",
-      "bare req/s",
-      "sign req/s",
       "req/s ×",
-      "ok",
+      "CPU ×",
       "failed",
-      "not sent",
     ],
-    ...report.results.map((r) => [
-      String(r.concurrency),
-      r.bare.p50Ms.toFixed(3),
-      r.sign.p50Ms.toFixed(3),
-      r.ratios.p50.toFixed(2),
-      r.bare.p99Ms.toFixed(3),
-      r.sign.p99Ms.toFixed(3),
-      r.ratios.p99.toFixed(2),
-      r.ratios.p99RoundMedian.toFixed(2),
-      String(r.bare.rps),
-      String(r.sign.rps),
-      r.ratios.rps.toFixed(2),
-      String(r.bare.requests - r.bare.failures + r.sign.requests - r.sign.failures),
-      String(r.bare.failures + r.sign.failures + r.warmupFailures),
-      String(r.bare.notSent + r.sign.notSent + r.warmupNotSent),
-    ]),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i])).join("  "));
   for (const r of report.results) {
-    if (r.stopped) console.log(`${r.concurrency} concurrent stopped early: ${r.stopped}`);
+    for (const name of Object.keys(PATHS).filter((route) => r[route])) {
+      const side = r[name];
+      const ratio = r.ratios[name];
+      rows.push([
+        String(r.concurrency),
+        name,
+        side.p50Ms.toFixed(3),
+        side.p99Ms.toFixed(3),
+        String(side.rps),
+        String(side.serverCpuUsPerRequest),
+        ratio ? ratio.p50.toFixed(2) : "",
+        ratio ? ratio.p99.toFixed(2) : "",
+        ratio ? ratio.p99RoundMedian.toFixed(2) : "",
+        ratio ? ratio.rps.toFixed(2) : "",
+        ratio ? ratio.serverCpu.toFixed(2) : "",
+        String(side.failures + side.notSent),
+      ]);
+    }
+    if (r.stopped) rows.push([String(r.concurrency), `stopped early: ${r.stopped}`]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
+  for (const row of rows) {
+    console.log(row.map((cell, i) => (cell ?? "").padStart(widths[i])).join("  "));
   }
   if (report.incomplete) console.log(`incomplete: ${report.incomplete}`);
   console.log(
-    "(latencies in ms, client-side; × = sign / bare; p99 × rounds = median over rounds of " +
-      "each round's ratio; ok/failed/not sent: measured requests, both routes; goal: p99 × ≤ 1.5 " +
-      "at 100 concurrent)",
+    "(latencies in ms, client-side; CPU µs = the server's CPU time a request, all its threads; " +
+      "× = route / bare; p99 × rounds = median over rounds of " +
+      "each round's ratio; failed = failed or not sent; goal: p99 × ≤ 1.5 at 100 concurrent)",
   );
-}
-
-/** JSON as the repository's formatter (Biome) writes it: short arrays of scalars on one line. */
-function formatJson(value) {
-  return JSON.stringify(value, null, 2).replace(
-    /^( *)("[^"]*": )?\[\n((?: *(?:-?[\d.e+]+|"(?:[^"\\]|\\.)*"|true|false|null),?\n)+) *\]/gm,
-    (whole, indent, key = "", items) => {
-      const line = `${indent}${key}[${items
-        .trim()
-        .split(/,?\n */)
-        .join(", ")}]`;
-      return line.length <= 100 ? line : whole;
-    },
-  );
-}
-
-/** Appends this run to the results file (the last KEPT_RUNS runs, before and after alike). */
-function writeReport(file, report) {
-  let runs = [];
-  try {
-    const previous = JSON.parse(readFileSync(file, "utf8"));
-    if (Array.isArray(previous.runs)) runs = previous.runs;
-  } catch {
-    // none yet, or unreadable: start afresh
-  }
-  const out = {
-    benchmark: "sign-latency",
-    notes:
-      "Each run: one node:http server, POST /bare (read body, JSON.parse, fixed JSON answer) " +
-      "and POST /api/upload/gallery/sign (toNodeHandler(createUploadHandler(...))), loaded " +
-      "from a worker thread of the same process with a keep-alive Agent (maxSockets = " +
-      "concurrency), in alternating rounds (A B B A ...). Latency = request start to response " +
-      "end at the client. ratios = sign / bare within the same run (rps: sign / bare, so below " +
-      "1 is slower). The last 30 runs, newest last.",
-    runs: [...runs, report].slice(-KEPT_RUNS),
-  };
-  mkdirSync(join(file, ".."), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${formatJson(out)}\n`);
-  renameSync(`${file}.tmp`, file);
-  console.log(`(written to ${file})`);
 }

@@ -21,6 +21,7 @@ import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { resultHeader, row, writeResult } from "../lib/write-result.mjs";
 
 const MiB = 1024 * 1024;
 const GOAL_MIB = 64;
@@ -628,6 +629,82 @@ function verdict(runs) {
   };
 }
 
+/** The run in the suite's result format (bench/README.md); everything measured is in `details`. */
+function toResult(details, result, summary, firstUploadAfterStart) {
+  const largest = label(Math.max(...SIZES));
+  const smallest = label(Math.min(...SIZES));
+  const judged = result.covers1GiB ? "" : " (quick: not 1 GiB, so the requirement is not judged)";
+  const rows = [
+    row(
+      `handler RSS growth, worst upload of any size up to ${largest}, after warm-up`,
+      result.maxGrowthMiB,
+      "MiB",
+      `≤ ${GOAL_MIB}`,
+      `highest peak − lowest baseline of all runs: ${result.highestPeakOverLowestBaselineMiB} MiB` +
+        judged,
+      result.covers1GiB ? undefined : null,
+    ),
+    ...result.flat.map((f) =>
+      row(
+        `flat in size, ${f.chunkSize / MiB} MiB chunks: worst growth at ${largest} − at ${smallest}`,
+        round(f.growthAtLargestMiB - f.growthAtSmallestMiB),
+        "MiB",
+        `≤ ${FLAT_MARGIN_MIB}`,
+        `${f.growthAtSmallestMiB} → ${f.growthAtLargestMiB} MiB` +
+          (f.maxUploadRssDriftAtLargestMiB === undefined
+            ? ""
+            : `; RSS drift through the ${largest} upload ${f.maxUploadRssDriftAtLargestMiB} MiB`),
+      ),
+    ),
+  ];
+  if (firstUploadAfterStart.length > 0) {
+    const growths = firstUploadAfterStart.map((run) => run.peakRssGrowthMiB);
+    rows.push(
+      row(
+        `first upload (${label(COLD_SIZE)}) of a freshly started handler, worst`,
+        Math.max(...growths),
+        "MiB",
+        undefined,
+        `${growths.join(", ")} MiB; not judged: the requirement is taken after warm-up`,
+      ),
+    );
+  }
+  if (!result.verified) {
+    rows.push(
+      row("every upload checked (size, sha256, empty store)", 0, "", "≥ 1", "a check failed"),
+    );
+  }
+  const lines = Object.fromEntries(
+    CHUNK_SIZES.map((chunkSize) => [
+      `${chunkSize / MiB} MiB chunks`,
+      summary.filter((c) => c.chunkSize === chunkSize).map((c) => [c.size / MiB, c.growthMaxMiB]),
+    ]),
+  );
+  return {
+    ...resultHeader("tus-memory", values.quick),
+    method:
+      "The upload handler (packages/server/dist behind its node adapter, tus file store) runs " +
+      "alone in its process and samples its own RSS every 50 ms (and VmHWM); tus-js-client " +
+      `sends files of ${SIZES.map(label).join(", ")} in 4 MiB (upkit's default) and 8 MiB ` +
+      `chunks, ${reps} times each after a warm-up, and waits until the server has streamed each ` +
+      "to the emulator (the result route's 200). A run's growth is its peak RSS during upload " +
+      "and forward minus its RSS after two forced GCs before it. The requirement: a 1 GiB " +
+      `upload grows the RSS by at most ${GOAL_MIB} MiB, flat in file size (growth at the ` +
+      `largest size within ${FLAT_MARGIN_MIB} MiB, one V8 semi-space, of that at the smallest).`,
+    rows,
+    series: {
+      "tus-memory-growth": {
+        title: "Handler RSS growth by file size (worst of runs)",
+        x: "file size (MiB)",
+        y: "RSS growth (MiB)",
+        xScale: "log",
+        lines,
+      },
+    },
+    details,
+  };
+}
+
 async function main() {
   workDir = await mkdtemp(join(tmpdir(), "upkit-tus-memory-"));
   const sourcePath = join(workDir, "source.bin");
@@ -697,12 +774,9 @@ async function main() {
   const result = verdict(runs);
   if (firstUploadAfterStart.some((run) => run.problems.length > 0)) result.verified = false;
   const summary = summarise(runs);
-  const report = {
-    benchmark: "tus-memory",
-    date: new Date().toISOString(),
+  const details = {
     ...meta,
     plan: {
-      quick: values.quick,
       sizes: SIZES,
       chunkSizes: CHUNK_SIZES,
       reps,
@@ -727,8 +801,11 @@ async function main() {
   };
   if (!values["no-write"]) {
     await mkdir(dirname(resultFile), { recursive: true });
-    await writeFile(`${resultFile}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
-    await rename(`${resultFile}.tmp`, resultFile);
+    const written = toResult(details, result, summary, firstUploadAfterStart);
+    if (values.out) {
+      await writeFile(`${resultFile}.tmp`, `${JSON.stringify(written, null, 2)}\n`);
+      await rename(`${resultFile}.tmp`, resultFile);
+    } else writeResult(written);
   }
 
   const rows = [

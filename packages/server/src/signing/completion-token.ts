@@ -1,8 +1,9 @@
 import { UploadError } from "@upkit/core";
-import { jwtVerify, SignJWT } from "jose";
+import { jwtVerify } from "jose";
 import type { ImageKitConfig } from "../imagekit/imagekit-config";
 import type { UploadBinding } from "./bind-upload";
-import { hmacHex, hmacKey } from "./hmac";
+import { hmacHex, hmacKey, sha256Hex } from "./hmac";
+import { signHs256Jwt } from "./hs256-jwt";
 
 /** What the server decided for one direct upload, carried back by the browser to `complete`. */
 export interface CompletionClaims {
@@ -23,19 +24,22 @@ export const COMPLETION_GRACE_SECONDS = 24 * 3600;
  * The completion token is a JWT signed with a key derived from the private key (never the key
  * itself, so a completion token can never pass as an ImageKit upload token).
  */
-function completionKey(config: ImageKitConfig): Promise<CryptoKey> {
-  let key = completionKeys.get(config.privateKey);
-  if (!key) {
-    key = hmacHex("SHA-256", config.privateKey, "upkit completion token v1").then((derived) =>
-      hmacKey(derived, "SHA-256"),
-    );
-    completionKeys.set(config.privateKey, key);
+function completionSecret(config: ImageKitConfig): Promise<string> {
+  let secret = completionSecrets.get(config.privateKey);
+  if (!secret) {
+    secret = hmacHex("SHA-256", config.privateKey, "upkit completion token v1");
+    completionSecrets.set(config.privateKey, secret);
   }
-  return key;
+  return secret;
 }
 
 /** Derived once per private key, like the imported HMAC keys. */
-const completionKeys = new Map<string, Promise<CryptoKey>>();
+const completionSecrets = new Map<string, Promise<string>>();
+
+/** The derived secret as a `CryptoKey`, for jose's `jwtVerify`. */
+async function completionKey(config: ImageKitConfig): Promise<CryptoKey> {
+  return hmacKey(await completionSecret(config), "SHA-256");
+}
 
 export async function createCompletionToken(
   config: ImageKitConfig,
@@ -44,11 +48,14 @@ export async function createCompletionToken(
 ): Promise<string> {
   // The browser may take a while between the upload and `complete`: give it the upload's window
   // plus the time a large upload takes.
-  return new SignJWT({ upkit: claims })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds + COMPLETION_GRACE_SECONDS)
-    .sign(await completionKey(config));
+  const now = Math.floor(Date.now() / 1000);
+  return signHs256Jwt(
+    await completionSecret(config),
+    { typ: "JWT" },
+    { upkit: claims },
+    now,
+    now + expiresInSeconds + COMPLETION_GRACE_SECONDS,
+  );
 }
 
 export async function readCompletionToken(
@@ -72,16 +79,10 @@ export async function readCompletionToken(
 export async function hashInput(input: unknown): Promise<string> {
   // Most profiles take no input: its hash is the same every time.
   if (input === undefined || input === null) {
-    noInputHash ??= digestHex("null");
+    noInputHash ??= sha256Hex("null");
     return noInputHash;
   }
-  return digestHex(JSON.stringify(input));
+  return sha256Hex(JSON.stringify(input));
 }
 
 let noInputHash: Promise<string> | undefined;
-
-async function digestHex(text: string): Promise<string> {
-  const bytes = new TextEncoder().encode(text);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
