@@ -26,6 +26,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packWorkspacePackages } from "./pack-workspace-packages.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const example = join(root, "examples/next-app");
@@ -215,20 +216,7 @@ async function main() {
 
   await check("pnpm pack core, react, server, emulator", async () => {
     rmSync(packs, { recursive: true, force: true });
-    mkdirSync(packs, { recursive: true });
-    await Promise.all(
-      packages.map(async (pkg) => {
-        const output = await run("pnpm", ["pack", "--json", "--pack-destination", packs], {
-          cwd: join(root, "packages", pkg),
-          log: `pack-${pkg}`,
-        });
-        const { filename, files } = JSON.parse(output.slice(output.indexOf("{")));
-        if (!files.some((file) => file.path === "dist/index.js")) {
-          throw new Error(`@upkit/${pkg}'s tarball has no dist/index.js: run pnpm build first`);
-        }
-        tarballs[pkg] = basename(filename);
-      }),
-    );
+    Object.assign(tarballs, await packWorkspacePackages(packages, packs));
     return { tarballs: Object.values(tarballs) };
   });
 

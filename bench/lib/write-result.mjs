@@ -74,8 +74,13 @@ export function meetsGoal(value, goal) {
   }
 }
 
-/** Writes `bench/results/<benchmark>.json` (atomically: a reader never sees half a file). */
-export function writeResult(result) {
+/**
+ * Writes `bench/results/<benchmark>.json` (atomically: a reader never sees half a file). A result
+ * without the header fields (`date`, `commit`, …) gets them from `resultHeader`.
+ */
+export function writeResult(given) {
+  const result =
+    given.date === undefined ? { ...resultHeader(given.benchmark, given.quick), ...given } : given;
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${result.benchmark}.json`);
   writeFileSync(`${file}.tmp`, `${formatJson(result)}\n`);

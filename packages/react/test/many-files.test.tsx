@@ -54,3 +54,25 @@ it("takes 1,000 dropped files in one go, making previews only for the visible ro
   expect(document.querySelectorAll('[data-part="preview"][data-state="image"]')).toHaveLength(8);
   expect(manual.started).toHaveLength(2);
 });
+
+it("mounts the rows of a large drop a pass at a time, so no one task mounts them all", async () => {
+  const manual = manualTransport();
+  const files = Array.from({ length: 1000 }, (_, index) => png(`photo-${index}.png`));
+  render(
+    <Uploader
+      profile="bulk"
+      config={{ restrictions: { accept: ["image/*"] }, transports: ["direct"] }}
+      transports={{ direct: manual.transport }}
+    />,
+  );
+  // The rows in the document after each commit (a commit is one synchronous task).
+  const counts: number[] = [];
+  const rows = () => document.querySelectorAll('[data-part="file-item"]').length;
+  const watcher = new MutationObserver(() => counts.push(rows()));
+  watcher.observe(document.body, { childList: true, subtree: true });
+  fireEvent.drop(screen.getByRole("button", { name: /drop files/i }), dropData(files));
+  await waitFor(() => expect(rows()).toBe(1000), { timeout: 10_000 });
+  watcher.disconnect();
+  const added = counts.map((count, index) => count - (counts[index - 1] ?? 0));
+  expect(Math.max(...added)).toBeLessThanOrEqual(100);
+});
