@@ -300,6 +300,29 @@ describe("bad input gets a clear 4xx with a code", () => {
   });
 });
 
+it("counts an upload once against the rate limit: its sign, not its complete", async () => {
+  // Limit 2 a minute: two whole uploads (sign, ImageKit, complete), then a third sign is refused.
+  const handler = makeHandler("v2");
+  const body = { files: [{ name: "a.png", size: PNG_1X1.length, type: "image/png" }] };
+  for (let upload = 0; upload < 2; upload++) {
+    const signed = await call(handler, "/api/upload/limited/sign", { json: body });
+    expect(signed.status).toBe(200);
+    const file = signed.body.files[0];
+    const stored = await directUpload(file, png, "a.png");
+    const completed = await call(handler, "/api/upload/limited/complete", {
+      json: { fileId: stored.body.fileId, completionToken: file.completionToken },
+    });
+    expect(completed.status).toBe(200);
+  }
+  const third = await call(handler, "/api/upload/limited/sign", { json: body });
+  expect(third.status).toBe(429);
+  // A complete with a forged token counts: guessing costs the guesser.
+  const forged = await call(handler, "/api/upload/limited/complete", {
+    json: { fileId: "abc", completionToken: "x.y.z" },
+  });
+  expect(forged.status).toBe(429);
+});
+
 it("publishes each profile's restrictions and transports, never a key", async () => {
   const res = await call(makeHandler("v2"), "/api/upload/config", { method: "GET" });
   expect(res.status).toBe(200);

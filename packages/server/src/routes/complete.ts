@@ -22,9 +22,8 @@ export const completeRoute: ProfileRun = async (ctx, profile, request, auth, cou
     await count();
     throw error;
   });
-  // The browser asks about a queued upload every few seconds until ImageKit stores it, minutes
-  // maybe: those asks are part of one upload (counted at sign, proxy or tus), not uploads.
-  if (!body.queued) await count();
+  // A valid token's upload was counted when it was signed (or sent by proxy or tus): completing
+  // it, or asking every few seconds about a queued one, is the same upload, not another.
   const input = await validateInput(profile.profile.input, body.input);
   const fileId = body.fileId ?? (await findQueuedFile(ctx, claims, request.signal));
   if (fileId === undefined) {
