@@ -11,6 +11,7 @@
 // Only 127.0.0.1 is contacted; every request times out and a watchdog ends the run.
 // Usage (from the repo root, after `pnpm build`; Linux, as it reads /proc):
 //   node bench/proxy/run.mjs [--quick] [--reps n] [--targets proxy,naive,direct,sink]
+//     [--out file.json | --no-write]
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
@@ -30,7 +31,6 @@ const RUN_TIMEOUT_MS = 30 * 60_000;
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const here = fileURLToPath(new URL(".", import.meta.url));
-const resultFile = join(root, "bench", "results", "proxy.json");
 
 const { values } = parseArgs({
   options: {
@@ -38,8 +38,10 @@ const { values } = parseArgs({
     reps: { type: "string" },
     targets: { type: "string", default: "proxy,naive,direct,sink" },
     "no-write": { type: "boolean", default: false },
+    out: { type: "string" },
   },
 });
+const resultFile = values.out ?? join(root, "bench", "results", "proxy.json");
 const quick = values.quick;
 const SIZES = (quick ? [16, 64, 128] : [64, 256, 1024]).map((n) => n * MiB);
 const LARGEST = SIZES.at(-1);
