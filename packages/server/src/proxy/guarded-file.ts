@@ -18,8 +18,7 @@ export interface FileHead {
  * The file part, read through a guard that counts every byte: it fails as soon as the real
  * content breaks a limit ("file-too-large" past `maxFileSize`; "bad-request" past the declared
  * size), or when the part breaks ("bad-request": the body's multipart framing). Nothing is read
- * ahead of the parser's window (`FILE_WINDOW_BYTES`): a chunk, all that the part's stream holds,
- * is taken only when the head or the upstream body asks for one.
+ * ahead: a chunk is read only when the head or the upstream body asks for one.
  */
 export class GuardedFile {
   private readonly chunks: AsyncIterator<Buffer>;

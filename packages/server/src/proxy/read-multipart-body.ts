@@ -16,14 +16,6 @@ export const MULTIPART_LIMITS = {
 };
 
 /**
- * How much of the file the parser may buffer ahead of the upstream body: the file part's stream
- * hands over everything it holds in one chunk, so the upstream request sends about this much per
- * write, instead of each 64 KiB socket read going through the body's stream stages (and a
- * syscall) on its own. A bounded window per upload, not a buffered file.
- */
-export const FILE_WINDOW_BYTES = 512 * 1024;
-
-/**
  * What the request body may queue in the parser before waiting for it to drain: a few socket
  * reads, so that the reader is not stopped after each one (busboy's default is 16 KiB, less than
  * one read).
@@ -159,7 +151,6 @@ function createParser(contentType: string): Parser {
       headers: { "content-type": contentType } as BusboyHeaders,
       // A part named `file` is the file even without a filename, so it cannot pose as a field.
       isPartAFile: (name, _type, fileName) => name === "file" || fileName !== undefined,
-      fileHwm: FILE_WINDOW_BYTES,
       highWaterMark: PARSER_WINDOW_BYTES,
       limits: {
         fields: MULTIPART_LIMITS.fields,
