@@ -50,9 +50,6 @@ export async function readUploadBody(
       // The `file` field is streamed whatever its form: a binary part or a (possibly huge) base64 string.
       isPartAFile: (name) => name === "file",
       highWaterMark: PARSER_WINDOW_BYTES,
-      // The file's stream may hold this much before the parser waits for it (busboy's default,
-      // 16 KiB, stops the parser after every socket read until the disk write takes it).
-      fileHwm: WRITE_WINDOW_BYTES,
       limits: { fields: 100, fieldSize: 1024 * 1024, files: 1, headerPairs: 100 },
     });
   } catch {
