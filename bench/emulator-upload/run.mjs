@@ -1,47 +1,54 @@
 #!/usr/bin/env node
-// Upload throughput and memory of the emulator's multipart upload path, as ratios:
+// Upload throughput, CPU and memory of the emulator's multipart upload path, as ratios:
 //   (a) throughput through `POST /api/v1/files/upload` vs a plain loopback POST of the same bytes
-//       to a trivial node:http sink (emulator / sink), binary and base64, 25 MB and 250 MB;
-//   (b) the emulator process's peak RSS growth during an upload, relative to the file size.
-// Both servers run as their own processes; only 127.0.0.1 is contacted. Bounded: every request
-// times out, and a watchdog ends the run. Usage (from the repo root):
-//   node bench/emulator-upload/run.mjs [--small-reps 5] [--large-reps 3]
+//       to a trivial node:http sink (emulator / sink), binary at 64 MiB, 256 MiB and 1 GiB, and
+//       base64 at 256 MiB (--quick: 16, 64 and 128 MiB, base64 64 MiB);
+//   (b) the emulator process's CPU time per GiB and peak RSS growth during an upload.
+// Both servers run as their own processes (the emulator from packages/emulator/dist: run
+// `pnpm build` first); only 127.0.0.1 is contacted. Bounded: every request times out, and a
+// watchdog ends the run. Usage (from the repo root):
+//   node bench/emulator-upload/run.mjs [--quick] [--reps 3] [--out file.json | --no-write]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { measure } from "../proxy/process-meter.mjs";
 
 const MiB = 1024 * 1024;
-const REQUEST_TIMEOUT_MS = 120_000;
-const RUN_TIMEOUT_MS = 15 * 60_000;
+const REQUEST_TIMEOUT_MS = 5 * 60_000;
+const RUN_TIMEOUT_MS = 20 * 60_000;
+const log = (line) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 const AUTH = `Basic ${Buffer.from("private_emulator_key:").toString("base64")}`;
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const emulatorDir = join(root, "packages", "emulator");
-const resultFile = join(root, "bench", "results", "emulator-upload.json");
 
 const { values } = parseArgs({
   options: {
-    "small-reps": { type: "string", default: "5" },
-    "large-reps": { type: "string", default: "3" },
+    quick: { type: "boolean", default: false },
+    reps: { type: "string" },
+    out: { type: "string" },
+    "no-write": { type: "boolean", default: false },
   },
 });
-const smallReps = Math.max(1, Number(values["small-reps"]));
-const largeReps = Math.max(1, Number(values["large-reps"]));
+const resultFile = values.out ?? join(root, "bench", "results", "emulator-upload.json");
+const quick = values.quick;
+const reps = Math.max(1, Number(values.reps ?? (quick ? 1 : 3)));
+const SIZES = (quick ? [16, 64, 128] : [64, 256, 1024]).map((n) => n * MiB);
+const BASE64_SIZE = (quick ? 64 : 256) * MiB;
+const label = (size) => (size >= 1024 * MiB ? `${size / 1024 / MiB} GiB` : `${size / MiB} MiB`);
 
-// Videos (MP4 header + filler), so the 300 MB video limit applies, not the 25 MB one.
+// Videos (MP4 header + filler); the emulator's limits are raised to take them (see startServer).
 const CASES = [
-  { name: "binary 25 MB", mode: "binary", size: 25 * MiB, reps: smallReps },
-  { name: "base64 25 MB", mode: "base64", size: 25 * MiB, reps: smallReps },
-  { name: "binary 250 MB", mode: "binary", size: 250 * MiB, reps: largeReps },
-  { name: "base64 250 MB", mode: "base64", size: 250 * MiB, reps: largeReps },
+  ...SIZES.map((size) => ({ name: `binary ${label(size)}`, mode: "binary", size, reps })),
+  { name: `base64 ${label(BASE64_SIZE)}`, mode: "base64", size: BASE64_SIZE, reps },
 ];
 
 /** @type {import("node:child_process").ChildProcess[]} */
@@ -92,35 +99,6 @@ function startServer(args, cwd, banner) {
     child.once("error", fail);
     child.once("exit", (code, signal) => fail(new Error(`exited (${code ?? signal})`)));
   });
-}
-
-function procStatus(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
-  return { rss: kb("VmRSS") * 1024, hwm: kb("VmHWM") * 1024 };
-}
-
-/** Runs `work`; reports the process's peak RSS (VmHWM, reset first) minus its RSS before. */
-async function measureRss(pid, work) {
-  let peakReset = true;
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, "5");
-  } catch {
-    peakReset = false; // then VmHWM is the all-time peak: still an upper bound
-  }
-  const before = procStatus(pid).rss;
-  let sampled = before;
-  const sampler = setInterval(() => {
-    sampled = Math.max(sampled, procStatus(pid).rss);
-  }, 20);
-  try {
-    const result = await work();
-    const after = procStatus(pid);
-    const peak = Math.max(after.hwm, after.rss, sampled);
-    return { result, before, peak, growth: peak - before, peakReset };
-  } finally {
-    clearInterval(sampler);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,12 +232,14 @@ async function uploadTo(server, target, mode, size) {
       : answer.status === 200 && answer.body.bytes === body.length;
   if (!ok)
     throw new Error(`${target} ${mode} ${size}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  if (target === "emulator") {
-    // Not timed: keeps 250 MB blobs from piling up on disk.
-    const deleted = await send(server, "DELETE", `/v1/files/${answer.body.fileId}`);
-    if (deleted.status !== 204) throw new Error(`delete: ${deleted.status}`);
-  }
-  return { ms: answer.ms, wireBytes: body.length };
+  return { ms: answer.ms, wireBytes: body.length, fileId: answer.body.fileId };
+}
+
+/** Not measured: keeps the blobs from piling up on disk. */
+async function remove(server, fileId) {
+  if (fileId === undefined) return;
+  const deleted = await send(server, "DELETE", `/v1/files/${fileId}`);
+  if (deleted.status !== 204) throw new Error(`delete: ${deleted.status}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,136 +250,203 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const round = (n, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-const dataDir = await mkdtemp(join(tmpdir(), "upkit-bench-"));
-try {
-  const [emulator, sink] = await Promise.all([
-    startServer(
-      [
-        "--import",
-        "tsx",
-        join(emulatorDir, "src", "cli.ts"),
-        "--port",
-        "0",
-        "--dir",
-        dataDir,
-        "--quiet",
-      ],
-      emulatorDir,
-      /ImageKit emulator at (\S+)[\s\S]*emulator ready/,
-    ),
-    startServer([join(root, "bench", "emulator-upload", "sink.mjs")], root, /sink at (\S+)/),
-  ]);
-  const servers = { emulator, sink };
-
-  // Warm-up: modules, JIT, and V8's heap growing to its working size under this allocation
-  // rate; its (one-off) RSS growth is reported apart, as `coldStart`.
-  const coldStart = {};
-  for (const target of ["sink", "emulator"]) {
-    for (const mode of ["binary", "base64"]) {
-      const warm = await measureRss(servers[target].pid, () =>
-        uploadTo(servers[target], target, mode, 25 * MiB),
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), "upkit-bench-"));
+  try {
+    const limit = String(4 * 1024 * MiB);
+    const [emulator, sink] = await Promise.all([
+      startServer(
+        [
+          join(emulatorDir, "dist", "cli.js"),
+          ...["--port", "0", "--dir", dataDir, "--quiet"],
+          // ImageKit's own limits are far smaller; raised so that the emulator takes 1 GiB.
+          ...["--max-file-size", limit, "--max-video-size", limit],
+        ],
+        emulatorDir,
+        /ImageKit emulator at (\S+)[\s\S]*emulator ready/,
+      ),
+      startServer([join(root, "bench", "emulator-upload", "sink.mjs")], root, /sink at (\S+)/),
+    ]);
+    const servers = { emulator, sink };
+    const once = async (target, mode, size) => {
+      const measured = await measure({ server: servers[target].pid }, () =>
+        uploadTo(servers[target], target, mode, size),
       );
-      coldStart[`${target} ${mode} 25 MB`] = {
-        rssBeforeMiB: round(warm.before / MiB, 1),
-        peakRssGrowthMiB: round(warm.growth / MiB, 1),
+      await remove(servers[target], measured.result.fileId);
+      const { server } = measured.processes;
+      return {
+        ms: measured.ms,
+        wireBytes: measured.result.wireBytes,
+        cpu: server.cpuSeconds,
+        growth: server.rssGrowth,
       };
-    }
-  }
+    };
 
-  const results = [];
-  for (const c of CASES) {
-    const runs = { sink: [], emulator: [] };
-    for (let rep = 0; rep < c.reps; rep++) {
-      // Alternate the order, so neither side always runs on a warmer (or hotter) machine.
-      const order = rep % 2 ? ["emulator", "sink"] : ["sink", "emulator"];
-      for (const target of order) {
-        const measured = await measureRss(servers[target].pid, () =>
-          uploadTo(servers[target], target, c.mode, c.size),
-        );
-        runs[target].push({
-          ...measured.result,
-          growth: measured.growth,
-          peakReset: measured.peakReset,
-        });
+    // Warm-up: modules, JIT, and V8's heap growing to its working size under this allocation
+    // rate; its (one-off) RSS growth is reported apart, as `coldStart`.
+    const coldStart = {};
+    for (const target of ["sink", "emulator"]) {
+      for (const mode of ["binary", "base64"]) {
+        const warm = await once(target, mode, 16 * MiB);
+        coldStart[`${target} ${mode} 16 MiB`] = { peakRssGrowthMiB: round(warm.growth / MiB, 1) };
       }
     }
-    const wireBytes = runs.sink[0].wireBytes;
-    const side = (list) => {
-      const ms = median(list.map((r) => r.ms));
-      const growth = Math.max(...list.map((r) => r.growth));
-      return {
-        medianMs: round(ms, 1),
-        fileMBps: round(c.size / MiB / (ms / 1000), 1),
-        wireMBps: round(wireBytes / MiB / (ms / 1000), 1),
-        maxPeakRssGrowthMiB: round(growth / MiB, 1),
-        peakRssGrowthPerFileByte: round(growth / c.size, 4),
-        runsMs: list.map((r) => round(r.ms, 1)),
-      };
-    };
-    const result = {
-      case: c.name,
-      mode: c.mode,
-      fileBytes: c.size,
-      wireBytes,
-      reps: c.reps,
-      sink: side(runs.sink),
-      emulator: side(runs.emulator),
-    };
-    // Same bytes, so the throughput ratio is the inverse ratio of the times.
-    result.throughputRatio = round(result.sink.medianMs / result.emulator.medianMs, 3);
-    result.emulatorRssGrowthRatio = result.emulator.peakRssGrowthPerFileByte;
-    result.peakReset = [...runs.sink, ...runs.emulator].every((r) => r.peakReset);
-    results.push(result);
-    console.error(`done: ${c.name}`);
-  }
 
-  let commit;
-  try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim();
-  } catch {
-    commit = undefined;
+    const results = [];
+    for (const c of CASES) {
+      const runs = { sink: [], emulator: [] };
+      for (let rep = 0; rep < c.reps; rep++) {
+        // Alternate the order, so neither side always runs on a warmer (or hotter) machine.
+        const order = rep % 2 ? ["emulator", "sink"] : ["sink", "emulator"];
+        for (const target of order) runs[target].push(await once(target, c.mode, c.size));
+      }
+      const side = (list) => {
+        const ms = median(list.map((r) => r.ms));
+        return {
+          medianMs: round(ms, 1),
+          fileMBps: round(c.size / 1e6 / (ms / 1000), 1),
+          cpuSecondsPerGiB: round(median(list.map((r) => (r.cpu * 1024 * MiB) / c.size)), 2),
+          maxPeakRssGrowthMiB: round(Math.max(...list.map((r) => r.growth)) / MiB, 1),
+          runsMs: list.map((r) => round(r.ms, 1)),
+        };
+      };
+      const result = {
+        case: c.name,
+        mode: c.mode,
+        fileBytes: c.size,
+        wireBytes: runs.sink[0].wireBytes,
+        reps: c.reps,
+        sink: side(runs.sink),
+        emulator: side(runs.emulator),
+      };
+      // Same bytes, so the throughput ratio is the inverse ratio of the median times.
+      result.throughputRatio = round(result.sink.medianMs / result.emulator.medianMs, 3);
+      results.push(result);
+      log(
+        `${c.name}: emulator ${result.emulator.fileMBps} MB/s, sink ${result.sink.fileMBps} MB/s, ` +
+          `emulator CPU ${result.emulator.cpuSecondsPerGiB} s/GiB, RSS +${result.emulator.maxPeakRssGrowthMiB} MiB`,
+      );
+    }
+    return { results, coldStart };
+  } finally {
+    killChildren();
+    await rm(dataDir, { recursive: true, force: true });
   }
-  const report = {
+}
+
+function report({ results, coldStart }) {
+  const rows = [];
+  const largest = results.filter((r) => r.mode === "binary").at(-1);
+  const base64 = results.find((r) => r.mode === "base64");
+  rows.push({
+    measure: `emulator ingest / bare loopback sink, ${largest.case}`,
+    value: round(largest.throughputRatio, 2),
+    unit: "ratio",
+    goal: "≥ 0.3",
+    met: largest.throughputRatio >= 0.3,
+    detail: `${largest.emulator.fileMBps} vs ${largest.sink.fileMBps} MB/s`,
+  });
+  rows.push({
+    measure: `emulator ingest / bare loopback sink, ${base64.case}`,
+    value: round(base64.throughputRatio, 2),
+    unit: "ratio",
+    goal: null,
+    met: null,
+    detail: `${base64.emulator.fileMBps} vs ${base64.sink.fileMBps} MB/s of file bytes (the wire carries 4/3 of them)`,
+  });
+  rows.push({
+    measure: `emulator CPU per GiB, ${largest.case}`,
+    value: largest.emulator.cpuSecondsPerGiB,
+    unit: "CPU-s/GiB",
+    goal: null,
+    met: null,
+    detail: `the sink: ${largest.sink.cpuSecondsPerGiB}`,
+  });
+  rows.push({
+    measure: `emulator RSS growth, ${largest.case}`,
+    value: largest.emulator.maxPeakRssGrowthMiB,
+    unit: "MiB",
+    goal: null,
+    met: null,
+    detail: `worst of ${largest.reps}; the sink: ${largest.sink.maxPeakRssGrowthMiB} MiB`,
+  });
+  const binary = results.filter((r) => r.mode === "binary");
+  const line = (pick) => binary.map((r) => [r.fileBytes / MiB, pick(r)]);
+  const cpu = cpus();
+  return {
     benchmark: "emulator-upload",
     date: new Date().toISOString(),
-    commit,
+    commit: commitOf(),
     node: process.version,
-    cpus: `${cpus().length} x ${cpus()[0]?.model ?? "?"}`,
-    notes:
-      "throughputRatio = emulator / sink upload throughput for the same multipart bytes over " +
-      "127.0.0.1 (median of reps); emulatorRssGrowthRatio = emulator peak RSS (VmHWM, reset " +
-      "per upload) minus RSS before, divided by the file size (max over reps). coldStart: the " +
-      "warm-up uploads, first after each server started.",
+    cpus: `${cpu.length} x ${cpu[0]?.model ?? "?"}`,
+    quick,
+    method:
+      "The same multipart MP4 upload (generated as it is sent, never whole in memory) is POSTed " +
+      "over 127.0.0.1 with node:http to the emulator's `POST /api/v1/files/upload` " +
+      "(packages/emulator/dist, its own process, its temp dir on the local disk) and to a bare " +
+      "node:http sink that counts and discards the body (its own process): binary at " +
+      `${binary.map((r) => r.case.slice(7)).join(", ")} and base64 (the file as a text field) ` +
+      `at ${base64.case.slice(7)}, ${reps} reps each, alternating which goes first, after a ` +
+      "16 MiB warm-up. Throughput is file bytes over the client's wall time to the answer " +
+      "(median); the ratio is emulator / sink for the same bytes. CPU is the server process's " +
+      "user+system time from /proc/<pid>/stat; RSS growth is its peak (VmHWM reset through " +
+      "clear_refs, and 20 ms samples) minus VmRSS before. Deleting the stored file is not measured.",
+    rows,
+    series: {
+      "emulator-throughput": {
+        title: "Binary upload throughput by file size",
+        x: "file size (MiB)",
+        y: "MB/s",
+        lines: { emulator: line((r) => r.emulator.fileMBps), sink: line((r) => r.sink.fileMBps) },
+      },
+      "emulator-cpu": {
+        title: "Server CPU time per GiB by file size",
+        x: "file size (MiB)",
+        y: "CPU-s/GiB",
+        lines: {
+          emulator: line((r) => r.emulator.cpuSecondsPerGiB),
+          sink: line((r) => r.sink.cpuSecondsPerGiB),
+        },
+      },
+      "emulator-rss-growth": {
+        title: "Server peak RSS growth by file size",
+        x: "file size (MiB)",
+        y: "MiB",
+        lines: {
+          emulator: line((r) => r.emulator.maxPeakRssGrowthMiB),
+          sink: line((r) => r.sink.maxPeakRssGrowthMiB),
+        },
+      },
+    },
     coldStart,
     results,
   };
-  await mkdir(join(root, "bench", "results"), { recursive: true });
-  writeFileSync(`${resultFile}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
-  await rename(`${resultFile}.tmp`, resultFile);
+}
 
-  const rows = [
-    ["case", "sink MiB/s", "emulator MiB/s", "ratio emu/sink", "emu RSS growth", "growth/size"],
-    ...results.map((r) => [
-      r.case,
-      r.sink.fileMBps.toFixed(1),
-      r.emulator.fileMBps.toFixed(1),
-      r.throughputRatio.toFixed(3),
-      `${r.emulator.maxPeakRssGrowthMiB.toFixed(1)} MiB`,
-      r.emulatorRssGrowthRatio.toFixed(4),
-    ]),
-  ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  "));
-  console.log(
-    `cold start (first uploads, not in the table): emulator RSS growth ` +
-      `${coldStart["emulator binary 25 MB"].peakRssGrowthMiB} MiB (binary), ` +
-      `${coldStart["emulator base64 25 MB"].peakRssGrowthMiB} MiB (base64)`,
-  );
-  console.log(`(MiB/s = MiB of file per second; results in ${resultFile})`);
+function commitOf() {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim();
+  } catch {
+    return undefined;
+  }
+}
+
+try {
+  const result = report(await main());
+  if (!values["no-write"]) {
+    await mkdir(dirname(resultFile), { recursive: true });
+    writeFileSync(`${resultFile}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
+    await rename(`${resultFile}.tmp`, resultFile);
+  }
+  for (const r of result.rows) {
+    const verdict = r.met === null ? "" : r.met ? "  met" : "  NOT met";
+    console.log(
+      `${r.measure}: ${r.value} ${r.unit}${r.goal ? ` (goal ${r.goal})` : ""}${verdict}  [${r.detail}]`,
+    );
+  }
 } finally {
   clearTimeout(watchdog);
   killChildren();
-  await rm(dataDir, { recursive: true, force: true });
 }

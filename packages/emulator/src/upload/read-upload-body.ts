@@ -21,6 +21,15 @@ export interface UploadBody {
 const URL_LIMIT = 8 * 1024;
 
 /**
+ * The file's bytes queued for the disk while a write is in progress: they go out as one writev
+ * once it completes, rather than one write (and one thread-pool round trip) per 64 KiB socket
+ * read, which Node's default of 16 KiB amounts to.
+ */
+const WRITE_WINDOW_BYTES = 1024 * 1024;
+/** What the request may queue in the parser (busboy's default, 16 KiB, is less than one read). */
+const PARSER_WINDOW_BYTES = 256 * 1024;
+
+/**
  * Reads an upload's multipart body. The `file` part is always streamed to a temp file (binary, or
  * base64 decoded on the fly), never held in memory, and cut off with a 400 once it passes
  * `maxBytes`. The caller owns the temp file: it commits or discards it.
@@ -40,6 +49,7 @@ export async function readUploadBody(
       headers: req.headers as BusboyHeaders,
       // The `file` field is streamed whatever its form: a binary part or a (possibly huge) base64 string.
       isPartAFile: (name) => name === "file",
+      highWaterMark: PARSER_WINDOW_BYTES,
       limits: { fields: 100, fieldSize: 1024 * 1024, files: 1, headerPairs: 100 },
     });
   } catch {
@@ -138,7 +148,11 @@ async function readBinaryFile(
   const tempPath = blobs.tempPath();
   const guard = new SizeGuard(maxBytes);
   try {
-    await pipeline(stream, guard, createWriteStream(tempPath));
+    await pipeline(
+      stream,
+      guard,
+      createWriteStream(tempPath, { highWaterMark: WRITE_WINDOW_BYTES }),
+    );
   } catch (error) {
     await blobs.discard(tempPath);
     throw error;
@@ -178,7 +192,12 @@ async function readTextFile(
   const decoder = new Base64Decoder();
   const guard = new SizeGuard(maxBytes);
   try {
-    await pipeline(rest, decoder, guard, createWriteStream(tempPath));
+    await pipeline(
+      rest,
+      decoder,
+      guard,
+      createWriteStream(tempPath, { highWaterMark: WRITE_WINDOW_BYTES }),
+    );
   } catch (error) {
     await blobs.discard(tempPath);
     throw error;

@@ -19,14 +19,21 @@ export function attemptGuard(
     timedOut = true;
     abort();
   };
-  let timer = setTimeout(expire, timeoutMs);
+  // `touch` runs for every chunk of a proxied body (thousands per GiB): it only notes the time,
+  // and the timer, when it fires, waits again for whatever is left of the idle time.
+  let lastTouch = performance.now();
+  const check = () => {
+    const idle = performance.now() - lastTouch;
+    if (idle >= timeoutMs) expire();
+    else timer = setTimeout(check, timeoutMs - idle);
+  };
+  let timer = setTimeout(check, timeoutMs);
   if (signal?.aborted) abort();
   else signal?.addEventListener("abort", abort, { once: true });
   return {
     signal: controller.signal,
     touch() {
-      clearTimeout(timer);
-      timer = setTimeout(expire, timeoutMs);
+      lastTouch = performance.now();
     },
     timedOut: () => timedOut,
     done() {

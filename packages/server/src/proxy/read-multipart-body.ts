@@ -15,6 +15,13 @@ export const MULTIPART_LIMITS = {
   headerPairs: 20,
 };
 
+/**
+ * What the request body may queue in the parser before waiting for it to drain: a few socket
+ * reads, so that the reader is not stopped after each one (busboy's default is 16 KiB, less than
+ * one read).
+ */
+const PARSER_WINDOW_BYTES = 256 * 1024;
+
 /** The `file` part, as the parser hands it over (paused until its stream is read). */
 export interface FilePart {
   stream: FileStream;
@@ -144,6 +151,7 @@ function createParser(contentType: string): Parser {
       headers: { "content-type": contentType } as BusboyHeaders,
       // A part named `file` is the file even without a filename, so it cannot pose as a field.
       isPartAFile: (name, _type, fileName) => name === "file" || fileName !== undefined,
+      highWaterMark: PARSER_WINDOW_BYTES,
       limits: {
         fields: MULTIPART_LIMITS.fields,
         fieldSize: MULTIPART_LIMITS.fieldSize,

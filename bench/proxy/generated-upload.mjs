@@ -1,0 +1,67 @@
+// Multipart upload bodies whose file is generated as it is sent: an MP4 (ftyp, moov/mvhd, one
+// mdat box of random filler), so both ImageKit's type checks and the emulator's video probe see
+// a real container. The filler is one 1 MiB buffer sent again and again: the client never holds
+// a file, and spends next to no CPU making one.
+import { randomBytes } from "node:crypto";
+
+const FILLER = randomBytes(1024 * 1024);
+
+function box(type, ...payload) {
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(8 + payload.reduce((n, p) => n + p.length, 0));
+  return Buffer.concat([size, Buffer.from(type, "latin1"), ...payload]);
+}
+const u32 = (n) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
+
+/** The chunks of an MP4 of exactly `size` bytes (60 s long, by its mvhd). */
+export function* mp4Chunks(size) {
+  const mvhd = box(
+    "mvhd",
+    ...[u32(0), u32(0), u32(0), u32(1000), u32(60_000), u32(0x10000)],
+    Buffer.from([1, 0]),
+    Buffer.alloc(10 + 36 + 24),
+    u32(2),
+  );
+  const header = Buffer.concat([
+    box("ftyp", Buffer.from("isom"), u32(512), Buffer.from("isomiso2mp41")),
+    box("moov", mvhd),
+  ]);
+  const mdat = Buffer.concat([u32(size - header.length), Buffer.from("mdat")]);
+  const first = Buffer.concat([header, mdat, FILLER.subarray(header.length + mdat.length)]);
+  let left = size;
+  for (let chunk = first; left > 0; chunk = FILLER) {
+    const n = Math.min(left, chunk.length);
+    yield n === chunk.length ? chunk : chunk.subarray(0, n);
+    left -= n;
+  }
+}
+
+/**
+ * A `multipart/form-data` body: the text `fields` in order, then the file part `file` holding an
+ * MP4 of `size` bytes named `fileName`. `length` is the exact byte count, for Content-Length.
+ */
+export function multipartUpload(fields, fileName, size) {
+  const boundary = `----upkitbench${randomBytes(12).toString("hex")}`;
+  let head = "";
+  for (const [name, value] of Object.entries(fields)) {
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  }
+  head +=
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
+    "Content-Type: video/mp4\r\n\r\n";
+  const headBytes = Buffer.from(head);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: headBytes.length + size + tail.length,
+    *chunks() {
+      yield headBytes;
+      yield* mp4Chunks(size);
+      yield tail;
+    },
+  };
+}
