@@ -56,7 +56,7 @@ for (const result of results) {
     out.push(
       `| [${result.name}](#${anchor(result.name)}) | **failed**: ${cell(result.failed)} | | | ✗ |`,
     );
-  for (const r of rowsOf(result).filter((r) => r.goal !== undefined)) {
+  for (const r of rowsOf(result).filter((r) => r.goal !== undefined && r.goal !== null)) {
     out.push(
       `| [${result.name}](#${anchor(result.name)}) | ${cell(r.measure)} | ${value(r)} | ${cell(r.goal)} | ${mark(r.met)} |`,
     );

@@ -19,6 +19,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { formatWithBiome } from "../lib/write-result.mjs";
 import { measure } from "../proxy/process-meter.mjs";
 
 const MiB = 1024 * 1024;
@@ -439,6 +440,8 @@ try {
     await mkdir(dirname(resultFile), { recursive: true });
     writeFileSync(`${resultFile}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
     await rename(`${resultFile}.tmp`, resultFile);
+    // In the repository's formatting, so that a fresh result passes `pnpm lint`.
+    formatWithBiome(resultFile);
   }
   for (const r of result.rows) {
     const verdict = r.met === null ? "" : r.met ? "  met" : "  NOT met";

@@ -19,6 +19,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { formatWithBiome } from "../lib/write-result.mjs";
 import { multipartUpload } from "./generated-upload.mjs";
 import { measure, memory } from "./process-meter.mjs";
 import { startProcess, stopProcesses } from "./start-process.mjs";
@@ -505,6 +506,8 @@ try {
   if (!values["no-write"]) {
     await writeFile(`${resultFile}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
     await rename(`${resultFile}.tmp`, resultFile);
+    // In the repository's formatting, so that a fresh result passes `pnpm lint`.
+    formatWithBiome(resultFile);
   }
   for (const r of result.rows) {
     const verdict = r.met === null ? "" : r.met ? "  met" : "  NOT met";
