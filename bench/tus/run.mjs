@@ -283,6 +283,39 @@ async function onePatch(endpoint, path) {
   return uploadUrl;
 }
 
+/**
+ * The tus creation POST, then the file in `chunkSize` PATCHes, each a raw node:http request
+ * streaming its slice of the file: tus's chunks without tus-js-client, whose Node HTTP stack is
+ * not the one a browser uses. Resolves the upload URL.
+ */
+async function rawChunks(endpoint, path, chunkSize) {
+  const metadata = [
+    `filename ${Buffer.from("bench.bin").toString("base64")}`,
+    `filetype ${Buffer.from("application/octet-stream").toString("base64")}`,
+  ].join(",");
+  const created = await httpRequest(endpoint, {
+    method: "POST",
+    headers: { "tus-resumable": "1.0.0", "upload-length": SIZE, "upload-metadata": metadata },
+  });
+  if (created.status !== 201) throw new Error(`tus creation: ${created.status} ${created.text}`);
+  const uploadUrl = new URL(created.headers.location, endpoint).href;
+  for (let offset = 0; offset < SIZE; offset += chunkSize) {
+    const end = Math.min(SIZE, offset + chunkSize);
+    const patched = await httpRequest(uploadUrl, {
+      method: "PATCH",
+      headers: {
+        "tus-resumable": "1.0.0",
+        "upload-offset": String(offset),
+        "content-type": "application/offset+octet-stream",
+        "content-length": end - offset,
+      },
+      body: createReadStream(path, { start: offset, end: end - 1 }),
+    });
+    if (patched.status !== 204) throw new Error(`tus PATCH: ${patched.status} ${patched.text}`);
+  }
+  return uploadUrl;
+}
+
 /** The proxy route: multipart `size` then `file`, streamed; resolves its JSON answer. */
 async function proxyUpload(url, path) {
   const boundary = "----upkit-bench-boundary";
@@ -374,6 +407,8 @@ const CASES = {
   "tus 8 MiB": (ctx) =>
     tusUpload(ctx.tusEndpoint, ctx.source, 8 * MiB).then((uploadUrl) => ({ uploadUrl })),
   "one PATCH": (ctx) => onePatch(ctx.tusEndpoint, ctx.source).then((uploadUrl) => ({ uploadUrl })),
+  "raw chunks": (ctx) =>
+    rawChunks(ctx.tusEndpoint, ctx.source, DEFAULT_CHUNK).then((uploadUrl) => ({ uploadUrl })),
   proxy: (ctx) => proxyUpload(ctx.proxyUrl, ctx.source).then((result) => ({ result })),
 };
 
@@ -488,6 +523,30 @@ function report(runs) {
       ),
     );
   }
+  // The same chunks without tus-js-client, and what each PATCH costs the server beyond its bytes:
+  // which share of the chunked upload's gap is the client's, which the route's.
+  rows.push(
+    row(
+      `raw node:http PATCHes of ${DEFAULT_CHUNK / MiB} MiB (no tus-js-client) / one PATCH, ${sizeLabel}`,
+      round(median(paired("raw chunks")), 2),
+      "ratio",
+      undefined,
+      `median of the repetitions' ratios ${paired("raw chunks").join(", ")}; median ` +
+        `${mbps(med("raw chunks", "uploadMs"))} MB/s`,
+    ),
+  );
+  const perPatch = (name) =>
+    (med(name, "patchServerMs") - med("one PATCH", "patchServerMs")) / (runs[name][0].patches - 1);
+  rows.push(
+    row(
+      `server time per ${DEFAULT_CHUNK / MiB} MiB PATCH beyond one PATCH's, tus-js-client / raw`,
+      round(perPatch("tus default"), 1),
+      "ms",
+      undefined,
+      `raw node:http chunks: ${round(perPatch("raw chunks"), 1)} ms; (median server time in PATCH ` +
+        "requests − one PATCH's) ÷ (PATCH requests − 1), which includes waiting for the client's bytes",
+    ),
+  );
   const tusTotal = med("tus default", "totalMs");
   const proxyTotal = med("proxy", "totalMs");
   rows.push(
@@ -540,6 +599,7 @@ function report(runs) {
     "tus default": `tus ${DEFAULT_CHUNK / MiB} MiB`,
     "tus 8 MiB": "tus 8 MiB",
     "one PATCH": "one PATCH",
+    "raw chunks": `raw ${DEFAULT_CHUNK / MiB} MiB PATCHes`,
     proxy: "proxy route",
   };
   return {
@@ -547,10 +607,11 @@ function report(runs) {
     method:
       `One file of ${sizeLabel} (random bytes) goes to the kit's tus route ` +
       "(createUploadHandler from packages/server/dist behind its node adapter, file store, in " +
-      "its own process; the emulator in another) in four ways, interleaved, " +
+      "its own process; the emulator in another) in five ways, interleaved, " +
       `${REPS} times each: tus-js-client with ${DEFAULT_CHUNK / MiB} MiB chunks (upkit's ` +
       "default) and with 8 MiB chunks, one raw node:http PATCH of the whole body after the " +
-      "creation POST, and a multipart POST to the proxy route. Upload time runs from the first " +
+      `creation POST, raw node:http PATCHes of ${DEFAULT_CHUNK / MiB} MiB, and a multipart ` +
+      "POST to the proxy route. Upload time runs from the first " +
       "request to the last byte's answer; forward time from there to the result route's 200 " +
       "(polled every 25 ms), once the server has streamed the stored file to the emulator. A " +
       "further tus upload goes through a TCP proxy that cuts the connection once past the " +
