@@ -244,6 +244,44 @@ const malformed: Case[] = [
     status: 405,
     code: "method-not-allowed",
   },
+  // A queued upload's ask names no file: `queued` must be exactly true, and alone.
+  {
+    name: "queued as a string",
+    body: () => ({ queued: "true", completionToken: token() }),
+    status: 400,
+    code: "bad-request",
+  },
+  {
+    name: "queued false and no fileId",
+    body: () => ({ queued: false, completionToken: token() }),
+    status: 400,
+    code: "bad-request",
+  },
+  {
+    name: "queued with the victim's fileId",
+    body: () => ({ queued: true, fileId: victims.avatar.fileId, completionToken: token() }),
+    status: 400,
+    code: "bad-request",
+  },
+  {
+    name: "queued with a token whose claims were edited to the victim's file",
+    body: () => ({
+      queued: true,
+      completionToken: withPayload(token(), (claims) => {
+        claims.upkit.binding.folder = "/users/victim/";
+        claims.upkit.binding.nameSuffix = victims.avatar.filePath.slice(-14);
+        claims.upkit.fields.fileName = victims.avatar.filePath.split("/").pop() ?? "";
+      }),
+    }),
+    status: 400,
+    code: "bad-request",
+  },
+  {
+    name: "queued with a token of another profile",
+    body: () => ({ queued: true, completionToken: malloryGallery.completionToken }),
+    status: 400,
+    code: "bad-request",
+  },
 ];
 
 describe("complete refuses malformed and forged requests", () => {
@@ -275,6 +313,17 @@ describe("complete refuses malformed and forged requests", () => {
 });
 
 describe("complete never lets one user claim another's file", () => {
+  it("asked about as queued, the attacker's own token finds only her own upload's file: still queued", async () => {
+    const mark = await target.mark();
+    const answer = await attempt({ queued: true, completionToken: token() });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toEqual({ state: "queued", completionToken: token() });
+    await target.expectClean(mark);
+    for (const victim of Object.values(victims)) {
+      expect((await target.emulator.api(`/v1/files/${victim.fileId}/details`)).status).toBe(200);
+    }
+  });
+
   it("another user's avatar with the attacker's own token: 403, the file kept, nothing said of it", async () => {
     const answer = await refused(
       () => attempt({ fileId: victims.avatar.fileId, completionToken: mallory.completionToken }),
