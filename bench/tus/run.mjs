@@ -257,8 +257,8 @@ function httpRequest(url, { method, headers, body }) {
   });
 }
 
-/** The tus creation POST, then the whole file in one PATCH; resolves the upload URL. */
-async function onePatch(endpoint, path) {
+/** The tus creation POST, with the metadata the engine sends; resolves the upload URL. */
+async function createUpload(endpoint) {
   const metadata = [
     `filename ${Buffer.from("bench.bin").toString("base64")}`,
     `filetype ${Buffer.from("application/octet-stream").toString("base64")}`,
@@ -269,6 +269,12 @@ async function onePatch(endpoint, path) {
   });
   if (created.status !== 201) throw new Error(`tus creation: ${created.status} ${created.text}`);
   const uploadUrl = new URL(created.headers.location, endpoint).href;
+  return uploadUrl;
+}
+
+/** The tus creation POST, then the whole file in one PATCH; resolves the upload URL. */
+async function onePatch(endpoint, path) {
+  const uploadUrl = await createUpload(endpoint);
   const patched = await httpRequest(uploadUrl, {
     method: "PATCH",
     headers: {
@@ -289,16 +295,7 @@ async function onePatch(endpoint, path) {
  * not the one a browser uses. Resolves the upload URL.
  */
 async function rawChunks(endpoint, path, chunkSize) {
-  const metadata = [
-    `filename ${Buffer.from("bench.bin").toString("base64")}`,
-    `filetype ${Buffer.from("application/octet-stream").toString("base64")}`,
-  ].join(",");
-  const created = await httpRequest(endpoint, {
-    method: "POST",
-    headers: { "tus-resumable": "1.0.0", "upload-length": SIZE, "upload-metadata": metadata },
-  });
-  if (created.status !== 201) throw new Error(`tus creation: ${created.status} ${created.text}`);
-  const uploadUrl = new URL(created.headers.location, endpoint).href;
+  const uploadUrl = await createUpload(endpoint);
   for (let offset = 0; offset < SIZE; offset += chunkSize) {
     const end = Math.min(SIZE, offset + chunkSize);
     const patched = await httpRequest(uploadUrl, {
