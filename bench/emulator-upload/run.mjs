@@ -10,16 +10,16 @@
 //   node bench/emulator-upload/run.mjs [--quick] [--reps 3] [--out file.json | --no-write]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { cpus, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { formatWithBiome } from "../lib/write-result.mjs";
+import { printRows, writeResult } from "../lib/write-result.mjs";
+import { mp4Chunks } from "../proxy/generated-upload.mjs";
 import { measure } from "../proxy/process-meter.mjs";
 
 const MiB = 1024 * 1024;
@@ -104,49 +104,6 @@ function startServer(args, cwd, banner) {
 
 // ---------------------------------------------------------------------------------------------
 // Generated bodies: never whole in memory, in the bench either
-
-const FILLER_SIZE = 3 * 349_525; // 1 MiB - 1: a multiple of 3, so each chunk is whole base64
-const filler = randomBytes(FILLER_SIZE);
-
-function box(type, ...payload) {
-  const size = Buffer.alloc(4);
-  size.writeUInt32BE(8 + payload.reduce((n, p) => n + p.length, 0));
-  return Buffer.concat([size, Buffer.from(type, "latin1"), ...payload]);
-}
-const u32 = (n) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-};
-
-/** An MP4 of `size` bytes: ftyp, moov/mvhd (60 s), an mdat box of filler. */
-function* mp4Chunks(size) {
-  const mvhd = box(
-    "mvhd",
-    u32(0),
-    u32(0),
-    u32(0),
-    u32(1000),
-    u32(60_000),
-    u32(0x10000),
-    Buffer.from([1, 0]),
-    Buffer.alloc(10 + 36 + 24),
-    u32(2),
-  );
-  const header = Buffer.concat([
-    box("ftyp", Buffer.from("isom"), u32(512), Buffer.from("isomiso2mp41")),
-    box("moov", mvhd),
-  ]);
-  const mdat = Buffer.concat([u32(size - header.length), Buffer.from("mdat")]);
-  const first = Buffer.concat([header, mdat]);
-  let left = size;
-  for (let chunk = Buffer.concat([first, filler.subarray(first.length)]); left > 0; ) {
-    const n = Math.min(left, chunk.length);
-    yield n === chunk.length ? chunk : chunk.subarray(0, n);
-    left -= n;
-    chunk = filler;
-  }
-}
 
 /** Base64 of chunks that are multiples of 3 bytes (all but the last); repeats encoded once. */
 function* asBase64(chunks) {
@@ -436,19 +393,8 @@ function commitOf() {
 
 try {
   const result = report(await main());
-  if (!values["no-write"]) {
-    await mkdir(dirname(resultFile), { recursive: true });
-    writeFileSync(`${resultFile}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
-    await rename(`${resultFile}.tmp`, resultFile);
-    // In the repository's formatting, so that a fresh result passes `pnpm lint`.
-    formatWithBiome(resultFile);
-  }
-  for (const r of result.rows) {
-    const verdict = r.met === null ? "" : r.met ? "  met" : "  NOT met";
-    console.log(
-      `${r.measure}: ${r.value} ${r.unit}${r.goal ? ` (goal ${r.goal})` : ""}${verdict}  [${r.detail}]`,
-    );
-  }
+  if (!values["no-write"]) writeResult(result, resultFile);
+  printRows(result.rows);
 } finally {
   clearTimeout(watchdog);
   killChildren();

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -78,15 +78,24 @@ export function meetsGoal(value, goal) {
  * Writes `bench/results/<benchmark>.json` (atomically: a reader never sees half a file). A result
  * without the header fields (`date`, `commit`, …) gets them from `resultHeader`.
  */
-export function writeResult(given) {
+export function writeResult(given, file = join(resultsDir, `${given.benchmark}.json`)) {
   const result =
     given.date === undefined ? { ...resultHeader(given.benchmark, given.quick), ...given } : given;
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `${result.benchmark}.json`);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, `${formatJson(result)}\n`);
   renameSync(`${file}.tmp`, file);
   formatWithBiome(file);
   return file;
+}
+
+/** Prints a result's rows, one a line, each with its goal and whether it is met. */
+export function printRows(rows) {
+  for (const r of rows) {
+    const verdict = r.met === null ? "" : r.met ? "  met" : "  NOT met";
+    console.log(
+      `${r.measure}: ${r.value} ${r.unit}${r.goal ? ` (goal ${r.goal})` : ""}${verdict}  [${r.detail}]`,
+    );
+  }
 }
 
 /**

@@ -13,13 +13,13 @@
 //   node bench/proxy/run.mjs [--quick] [--reps n] [--targets proxy,naive,direct,sink]
 //     [--out file.json | --no-write]
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { formatWithBiome } from "../lib/write-result.mjs";
+import { printRows, writeResult } from "../lib/write-result.mjs";
 import { multipartUpload } from "./generated-upload.mjs";
 import { measure, memory } from "./process-meter.mjs";
 import { startProcess, stopProcesses } from "./start-process.mjs";
@@ -503,18 +503,8 @@ function report({ runs, concurrent, baselines }) {
 
 try {
   const result = report(await main());
-  if (!values["no-write"]) {
-    await writeFile(`${resultFile}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
-    await rename(`${resultFile}.tmp`, resultFile);
-    // In the repository's formatting, so that a fresh result passes `pnpm lint`.
-    formatWithBiome(resultFile);
-  }
-  for (const r of result.rows) {
-    const verdict = r.met === null ? "" : r.met ? "  met" : "  NOT met";
-    console.log(
-      `${r.measure}: ${r.value} ${r.unit}${r.goal ? ` (goal ${r.goal})` : ""}${verdict}  [${r.detail}]`,
-    );
-  }
+  if (!values["no-write"]) writeResult(result, resultFile);
+  printRows(result.rows);
 } finally {
   clearTimeout(watchdog);
 }
