@@ -21,6 +21,7 @@ import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { ipcAsker } from "../lib/ipc-asker.mjs";
 import { resultHeader, row, writeResult } from "../lib/write-result.mjs";
 
 const MiB = 1024 * 1024;
@@ -255,22 +256,11 @@ async function startHandler(tusDirectory, imagekit) {
     ["--expose-gc", join(here, "handler-server.mjs"), JSON.stringify(config)],
     { ipc: true },
   );
-  let seq = 0;
-  const waiting = new Map();
-  child.on("message", (message) => {
-    if (message.type === "server-error") serverErrors.push(message.error);
-    const resolve = waiting.get(message.seq);
-    if (resolve) {
-      waiting.delete(message.seq);
-      resolve(message);
-    }
+  const ask = ipcAsker(child, {
+    onOther: (message) => {
+      if (message.type === "server-error") serverErrors.push(message.error);
+    },
   });
-  const ask = (body) => {
-    const id = ++seq;
-    const answered = new Promise((resolve) => waiting.set(id, resolve));
-    child.send({ ...body, seq: id });
-    return within(answered, 30_000, `handler ${body.type}`);
-  };
   return {
     child,
     endpoint: `http://127.0.0.1:${ready.port}/api/upload/files/tus`,

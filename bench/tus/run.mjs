@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { ipcAsker } from "../lib/ipc-asker.mjs";
 import { resultHeader, row, writeResult } from "../lib/write-result.mjs";
 
 const MiB = 1024 * 1024;
@@ -162,22 +163,11 @@ async function startHandler(directory, imagekit) {
     ],
     { ipc: true },
   );
-  let seq = 0;
-  const waiting = new Map();
-  child.on("message", (message) => {
-    if (message.type === "server-error") serverErrors.push(message.error);
-    const resolve = waiting.get(message.seq);
-    if (resolve) {
-      waiting.delete(message.seq);
-      resolve(message);
-    }
+  const ask = ipcAsker(child, {
+    onOther: (message) => {
+      if (message.type === "server-error") serverErrors.push(message.error);
+    },
   });
-  const ask = (type) => {
-    const id = ++seq;
-    const answered = new Promise((resolve) => waiting.set(id, resolve));
-    child.send({ type, seq: id });
-    return within(answered, 30_000, `handler ${type}`);
-  };
   return { child, port: ready.port, origin: `http://127.0.0.1:${ready.port}`, serverErrors, ask };
 }
 
@@ -352,7 +342,7 @@ async function waitForResult(uploadUrl) {
 
 async function measure(ctx, name, send) {
   const { handler, emulator } = ctx;
-  const before = await handler.ask("reset");
+  const before = await handler.ask({ type: "reset" });
   const t0 = performance.now();
   const sent = await within(send(), STEP_TIMEOUT_MS, `${name}: upload`);
   const t1 = performance.now();
@@ -361,7 +351,7 @@ async function measure(ctx, name, send) {
     ? await within(waitForResult(sent.uploadUrl), STEP_TIMEOUT_MS, `${name}: forward`)
     : sent.result;
   const t2 = performance.now();
-  const stats = await handler.ask("stats");
+  const stats = await handler.ask({ type: "stats" });
 
   // Not timed: what arrived, then a clean emulator for the next run.
   const problems = [];
