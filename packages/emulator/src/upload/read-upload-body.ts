@@ -1,4 +1,4 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -127,6 +127,20 @@ export async function readUploadBody(
   return { fields, ...(file ? { file } : {}) };
 }
 
+/**
+ * Removes a failed upload's temp file once its write stream has closed. A pipeline that fails
+ * early destroys the stream while it may still be opening the file: removed before that open
+ * completes, the file would be created again and left behind.
+ */
+async function discardOnceClosed(
+  out: WriteStream,
+  tempPath: string,
+  blobs: BlobStore,
+): Promise<void> {
+  if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
+  await blobs.discard(tempPath);
+}
+
 class SizeGuard extends Transform {
   bytes = 0;
   constructor(private readonly maxBytes: number) {
@@ -147,14 +161,11 @@ async function readBinaryFile(
 ): Promise<FilePart> {
   const tempPath = blobs.tempPath();
   const guard = new SizeGuard(maxBytes);
+  const out = createWriteStream(tempPath, { highWaterMark: WRITE_WINDOW_BYTES });
   try {
-    await pipeline(
-      stream,
-      guard,
-      createWriteStream(tempPath, { highWaterMark: WRITE_WINDOW_BYTES }),
-    );
+    await pipeline(stream, guard, out);
   } catch (error) {
-    await blobs.discard(tempPath);
+    await discardOnceClosed(out, tempPath, blobs);
     throw error;
   }
   return { kind: "binary", tempPath, size: guard.bytes, ...(fileName ? { fileName } : {}) };
@@ -191,15 +202,11 @@ async function readTextFile(
   const tempPath = blobs.tempPath();
   const decoder = new Base64Decoder();
   const guard = new SizeGuard(maxBytes);
+  const out = createWriteStream(tempPath, { highWaterMark: WRITE_WINDOW_BYTES });
   try {
-    await pipeline(
-      rest,
-      decoder,
-      guard,
-      createWriteStream(tempPath, { highWaterMark: WRITE_WINDOW_BYTES }),
-    );
+    await pipeline(rest, decoder, guard, out);
   } catch (error) {
-    await blobs.discard(tempPath);
+    await discardOnceClosed(out, tempPath, blobs);
     throw error;
   }
   if (guard.bytes === 0) {
