@@ -20,6 +20,7 @@ const onReact18 = [
   "react-dropzone",
   "@testing-library/react",
   "@tanstack/react-query",
+  "@tanstack/react-virtual",
 ];
 
 const shared = sharedTestConfig(import.meta.dirname, {

@@ -308,8 +308,13 @@ async function main() {
           duration: entry.duration,
         })),
     })));
-    outcome.files = await page.locator('[data-part="file-item"]').count();
-    outcome.succeeded = await page.locator('[data-part="file-item"][data-state="success"]').count();
+    // The list is windowed (only rows near the viewport are mounted): the counts come from the
+    // total progress ("N of M uploaded") and the rows' aria-setsize.
+    const totals = await page.locator('[data-part="total-progress"]').innerText();
+    const [, succeeded, files] = /(\d+) of (\d+) uploaded/.exec(totals) ?? [];
+    outcome.succeeded = Number(succeeded ?? 0);
+    const rows = page.locator('[data-part="file-item"]');
+    outcome.files = Number((await rows.first().getAttribute("aria-setsize")) ?? files ?? 0);
   } finally {
     await browser.close();
     server.stop();

@@ -24,6 +24,9 @@ it("loads the file parts, the engine's queue and transports and tus-js-client la
   expect(modules).toContainEqual(expect.stringMatching(/react\/dist\/parts\/dropzone\.js$/));
   for (const lazyModule of [
     /parts\/file-list\.js$/,
+    // The windowed list and its virtualizer load once a list passes 100 files.
+    /parts\/windowed-file-list\.js$/,
+    /node_modules\/@tanstack\/(react-virtual|virtual-core)\//,
     /engine\/upload-queue\.js$/,
     /(direct|proxy|tus)-transport\.js$/,
     // tus-js-client (about 16.5 KB gzipped) loads with the first tus upload only.

@@ -4,11 +4,11 @@ import {
   Fragment,
   type HTMLAttributes,
   type LiHTMLAttributes,
+  lazy,
   memo,
   type ReactNode,
+  Suspense,
   useDeferredValue,
-  useEffect,
-  useState,
 } from "react";
 import {
   FileItemProvider,
@@ -24,27 +24,16 @@ import { Result, Status } from "./status";
 const MOVING = new Set(["queued", "uploading", "paused", "processing"]);
 
 /**
- * Rows mounted per pass. Mounting a row costs far more than skipping a memoized one, and a
- * deferred render is no bound: when the store changes during it (uploads start at once), React
- * finishes it synchronously, and 1,000 new rows took one task of 150 ms in Chromium
- * (bench/many-files). A pass of 100 rows takes about a tenth of that.
+ * Past this many rows the list is windowed by default: only the rows near the viewport are
+ * mounted (`windowed-file-list.tsx`, loaded then). Mounting 100 rows takes about 15 ms in
+ * Chromium; 1,000 took one task of 150 ms, and once mounted, Chromium's work on 1,000 rows took
+ * frames of 55 to 64 ms (bench/many-files).
  */
-const ROWS_PER_PASS = 100;
+const WINDOW_FROM = 100;
+/** Rows shown while the windowed list's code loads: about a screenful. */
+const ROWS_WHILE_LOADING = 20;
 
-/** How many rows may be mounted: grows by `ROWS_PER_PASS` a task until all `total` are. */
-function useMountedRows(total: number): number {
-  const [limit, setLimit] = useState(ROWS_PER_PASS);
-  // Files removed: the next drop starts again from one pass.
-  const floor = Math.max(total, ROWS_PER_PASS);
-  if (limit > floor) setLimit(floor);
-  useEffect(() => {
-    if (limit >= total) return;
-    // A task of its own for each pass, so the browser paints and answers input in between.
-    const timer = setTimeout(() => setLimit((current) => current + ROWS_PER_PASS), 0);
-    return () => clearTimeout(timer);
-  }, [limit, total]);
-  return limit;
-}
+const WindowedFileList = lazy(() => import("./windowed-file-list"));
 
 export interface FileItemProps extends LiHTMLAttributes<HTMLLIElement> {
   file: UploadFile;
@@ -92,37 +81,53 @@ export interface FileListProps<TData = unknown>
   extends Omit<HTMLAttributes<HTMLUListElement>, "children"> {
   /** Renders a row instead of `<Uploader.FileItem>`; return an `<li>` (or a FileItem). */
   renderFile?: (file: UploadFile<TData>) => ReactNode;
+  /**
+   * Past this many files, only the rows near the viewport are mounted (default 100). `false`
+   * mounts every row: for styles that do not put one file per line, such as a grid of cards.
+   */
+  windowFrom?: number | false;
 }
 
 /**
- * The added files, rejected ones included, in order. Renders nothing while empty.
+ * The added files, rejected ones included, in order. Renders nothing while empty. Past
+ * `windowFrom` files only the rows near the viewport are mounted, each with `aria-posinset` and
+ * `aria-setsize`.
  * `data-state`: `uploading` or `idle`.
  */
 export function FileList<TData = unknown>({
   renderFile,
+  windowFrom = WINDOW_FROM,
   className,
   ...props
 }: FileListProps<TData>) {
   const { files: current, isUploading } = useUploaderContext<TData>();
-  // A drop of 1,000 files renders the list in the background, its rows mounted a pass at a
-  // time, so the page keeps answering; unchanged rows are skipped (FileItem is memoized).
+  // A drop of 1,000 files renders the list in the background, so the page keeps answering;
+  // unchanged rows are skipped (FileItem is memoized).
   const files = useDeferredValue(current);
-  const mounted = useMountedRows(files.length);
   const { messages, classNames } = useUploaderUi();
   if (files.length === 0) return null;
+  const listProps = {
+    "aria-label": messages.fileList,
+    ...props,
+    ...partProps("file-list", classNames, isUploading ? "uploading" : "idle", className),
+  };
+  const renderRow = (file: UploadFile<TData>) =>
+    renderFile ? (
+      <Fragment key={file.id}>{renderFile(file)}</Fragment>
+    ) : (
+      <FileItem key={file.id} file={file as UploadFile} />
+    );
+  const firstRows = (count: number) => (
+    <ul {...listProps}>{files.slice(0, count).map(renderRow)}</ul>
+  );
+  if (windowFrom === false || files.length <= windowFrom) return firstRows(files.length);
   return (
-    <ul
-      aria-label={messages.fileList}
-      {...props}
-      {...partProps("file-list", classNames, isUploading ? "uploading" : "idle", className)}
-    >
-      {(mounted < files.length ? files.slice(0, mounted) : files).map((file) =>
-        renderFile ? (
-          <Fragment key={file.id}>{renderFile(file)}</Fragment>
-        ) : (
-          <FileItem key={file.id} file={file as UploadFile} />
-        ),
-      )}
-    </ul>
+    <Suspense fallback={firstRows(ROWS_WHILE_LOADING)}>
+      <WindowedFileList
+        files={files as readonly UploadFile[]}
+        renderRow={renderRow as (file: UploadFile) => ReactNode}
+        listProps={listProps}
+      />
+    </Suspense>
   );
 }
