@@ -310,7 +310,7 @@ async function main() {
     })));
     // The list is windowed (only rows near the viewport are mounted): the counts come from the
     // total progress ("N of M uploaded") and the rows' aria-setsize.
-    const totals = await page.locator('[data-part="total-progress"]').innerText();
+    const totals = (await page.locator('[data-part="total-progress"]').textContent()) ?? "";
     const [, succeeded, files] = /(\d+) of (\d+) uploaded/.exec(totals) ?? [];
     outcome.succeeded = Number(succeeded ?? 0);
     const rows = page.locator('[data-part="file-item"]');
@@ -378,7 +378,7 @@ async function main() {
       unit: "ms",
       goal: null,
       met: null,
-      detail: `from the drop until the total progress reads done: "${outcome.text}" (${outcome.succeeded} of ${count} rows uploaded)`,
+      detail: `from the drop until the total progress reads done: "${outcome.text}" (${outcome.succeeded} of ${count} files uploaded)`,
     },
     {
       measure: `sum of request latencies ÷ concurrency ${concurrency}`,
