@@ -36,7 +36,10 @@ beforeAll(() => {
   Element.prototype.getBoundingClientRect = function (this: Element) {
     if (this.getAttribute("data-part") !== "file-list-window")
       return getBoundingClientRect.call(this);
-    return DOMRect.fromRect({ x: 0, y: LIST_TOP - window.scrollY, width: 1024, height: 0 });
+    // Inside a scrolling panel (at the viewport's top), the panel's scrolling moves it too.
+    const panel = this.closest<HTMLElement>("[data-testid=panel]");
+    const y = LIST_TOP - window.scrollY - (panel?.scrollTop ?? 0);
+    return DOMRect.fromRect({ x: 0, y, width: 1024, height: 0 });
   };
 });
 afterAll(() => {
@@ -141,4 +144,43 @@ it("mounts every row with windowFrom={false}, for layouts that are not one file 
   );
   await waitFor(() => expect(rows()).toHaveLength(150), { timeout: 10_000 });
   expect(document.querySelector('[data-part="file-list-window"]')).toBeNull();
+});
+
+it("follows the scrolling of the panel it sits in, not the page's", async () => {
+  const manual = manualTransport();
+  render(
+    <div data-testid="panel" style={{ overflowY: "auto", height: "400px" }}>
+      <Uploader
+        profile="bulk"
+        config={{ restrictions: { accept: ["image/*"] }, transports: ["direct"] }}
+        transports={{ direct: manual.transport }}
+      />
+    </div>,
+  );
+  const panel = screen.getByTestId("panel");
+  let scrollTop = 0;
+  Object.defineProperties(panel, {
+    clientHeight: { configurable: true, value: 400 },
+    scrollHeight: { configurable: true, value: LIST_TOP + 1000 * ROW_PX },
+    scrollTop: {
+      configurable: true,
+      get: () => scrollTop,
+      set: (value: number) => {
+        scrollTop = value;
+      },
+    },
+  });
+  const files = Array.from({ length: 1000 }, (_, index) => png(`photo-${index}.png`));
+  fireEvent.drop(screen.getByRole("button", { name: /drop files/i }), dropData(files));
+  await waitFor(() => expect(rows()[0]).toHaveAttribute("aria-setsize", "1000"), {
+    timeout: 10_000,
+  });
+  // 400 px of panel show about 6 rows, not the 12 of the 768 px viewport.
+  expect(rows().length).toBeLessThanOrEqual(20);
+  act(() => {
+    panel.scrollTop = LIST_TOP + 700 * ROW_PX;
+    panel.dispatchEvent(new Event("scroll"));
+  });
+  await waitFor(() => expect(names()).toContain("photo-700.png"));
+  expect(names()).not.toContain("photo-0.png");
 });
