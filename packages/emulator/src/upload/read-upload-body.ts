@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import Busboy, { type BusboyHeaders } from "@fastify/busboy";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
 import type { BlobStore } from "../storage/blob-store";
+import { Base64Decoder } from "./base64-decoder";
 
 /** The `file` field in one of the three documented forms. */
 export type FilePart =
@@ -214,43 +215,4 @@ async function readTextFile(
     throw new ImageKitError(400, MESSAGES.missingParameter("file"));
   }
   return { kind: "base64", tempPath, size: guard.bytes };
-}
-
-/**
- * Decodes base64 in chunks: keeps the characters that do not yet make a whole 4-character group,
- * drops whitespace and a leading `data:...;base64,` prefix, and refuses anything else.
- */
-class Base64Decoder extends Transform {
-  private carry = "";
-  private started = false;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let text = this.carry + chunk.toString("latin1");
-    if (!this.started) {
-      const trimmed = text.trimStart();
-      if (trimmed.startsWith("data:")) {
-        const comma = trimmed.indexOf(",");
-        if (comma === -1) {
-          this.carry = text;
-          callback();
-          return;
-        }
-        text = trimmed.slice(comma + 1);
-      }
-      this.started = true;
-    }
-    text = text.replace(/\s+/g, "");
-    if (/[^A-Za-z0-9+/=_-]/.test(text)) {
-      callback(new ImageKitError(400, MESSAGES.invalidParameter("file")));
-      return;
-    }
-    const whole = text.length - (text.length % 4);
-    this.carry = text.slice(whole);
-    callback(null, Buffer.from(text.slice(0, whole), "base64"));
-  }
-
-  override _flush(callback: TransformCallback): void {
-    // ImageKit's own docs upload `iVBORw0KGgoAAAAN` (16 chars), but unpadded input is decoded too.
-    callback(null, this.carry ? Buffer.from(this.carry, "base64") : undefined);
-  }
 }
