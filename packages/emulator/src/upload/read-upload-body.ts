@@ -1,11 +1,12 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { Transform, type TransformCallback } from "node:stream";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import Busboy, { type BusboyHeaders } from "@fastify/busboy";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
 import type { BlobStore } from "../storage/blob-store";
 import { Base64Decoder } from "./base64-decoder";
+import { readHead } from "./read-head";
 
 /** The `file` field in one of the three documented forms. */
 export type FilePart =
@@ -174,32 +175,26 @@ async function readBinaryFile(
 
 /** A text `file` field: a URL to download, or base64 (plain or a data URI) decoded as it streams. */
 async function readTextFile(
-  stream: NodeJS.ReadableStream,
+  stream: Readable,
   blobs: BlobStore,
   maxBytes: number,
 ): Promise<FilePart> {
-  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  let head = Buffer.alloc(0);
   // Enough of the start to tell a URL from base64 (and to skip a data URI's prefix).
-  while (head.length < 512) {
-    const next = await iterator.next();
-    if (next.done) break;
-    head = Buffer.concat([head, next.value]);
-  }
+  const { head, ended } = await readHead(stream, 512);
   const start = head.toString("latin1", 0, Math.min(head.length, 16)).trimStart();
   if (/^https?:\/\//i.test(start)) {
     let text = head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      text = Buffer.concat([text, next.value]);
-      if (text.length > URL_LIMIT) throw new ImageKitError(400, MESSAGES.invalidParameter("file"));
+    if (!ended) {
+      text = Buffer.alloc(0);
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        text = Buffer.concat([text, chunk]);
+        if (text.length > URL_LIMIT)
+          throw new ImageKitError(400, MESSAGES.invalidParameter("file"));
+      }
     }
     return { kind: "url", url: text.toString("utf8").trim() };
   }
-  const rest = (async function* () {
-    yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next())
-      yield next.value;
-  })();
+  const rest = ended ? Readable.from([head]) : stream;
   const tempPath = blobs.tempPath();
   const decoder = new Base64Decoder();
   const guard = new SizeGuard(maxBytes);
