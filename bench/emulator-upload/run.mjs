@@ -9,7 +9,6 @@
 // watchdog ends the run. Usage (from the repo root):
 //   node bench/emulator-upload/run.mjs [--quick] [--reps 3] [--out file.json | --no-write]
 import { execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { cpus, tmpdir } from "node:os";
@@ -19,7 +18,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { printRows, writeResult } from "../lib/write-result.mjs";
-import { mp4Chunks } from "../proxy/generated-upload.mjs";
+import { multipartUpload } from "../proxy/generated-upload.mjs";
 import { measure } from "../proxy/process-meter.mjs";
 
 const MiB = 1024 * 1024;
@@ -103,45 +102,6 @@ function startServer(args, cwd, banner) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Generated bodies: never whole in memory, in the bench either
-
-/** Base64 of chunks that are multiples of 3 bytes (all but the last); repeats encoded once. */
-function* asBase64(chunks) {
-  const encoded = new WeakMap();
-  for (const chunk of chunks) {
-    let text = encoded.get(chunk);
-    if (!text) {
-      text = Buffer.from(chunk.toString("base64"), "latin1");
-      encoded.set(chunk, text);
-    }
-    yield text;
-  }
-}
-
-/** The same multipart upload body for both servers: fields, then the file part. */
-function multipart(mode, size, fileName) {
-  const boundary = `----upkitbench${randomBytes(12).toString("hex")}`;
-  const field = (name, value) =>
-    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const filePart =
-    mode === "binary"
-      ? `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: video/mp4\r\n\r\n`
-      : `--${boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\n`;
-  const head = Buffer.from(field("fileName", fileName) + field("folder", "/bench") + filePart);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const fileLength = mode === "binary" ? size : 4 * Math.ceil(size / 3);
-  return {
-    contentType: `multipart/form-data; boundary=${boundary}`,
-    length: head.length + fileLength + tail.length,
-    *chunks() {
-      yield head;
-      yield* mode === "binary" ? mp4Chunks(size) : asBase64(mp4Chunks(size));
-      yield tail;
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // HTTP
 
 /** Sends a request with a streamed body; resolves with status, JSON body and elapsed ms. */
@@ -181,7 +141,11 @@ function send(server, method, path, { body, headers = {} } = {}) {
 }
 
 async function uploadTo(server, target, mode, size) {
-  const body = multipart(mode, size, `bench-${mode}.mp4`);
+  const fileName = `bench-${mode}.mp4`;
+  // The same bytes for both servers: generated as they are sent, never whole in memory.
+  const body = multipartUpload({ fileName, folder: "/bench" }, fileName, size, {
+    base64: mode === "base64",
+  });
   const path = target === "emulator" ? "/api/v1/files/upload" : "/upload";
   const answer = await send(server, "POST", path, { body });
   const ok =

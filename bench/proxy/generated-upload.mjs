@@ -42,27 +42,44 @@ export function* mp4Chunks(size) {
   }
 }
 
+/** Base64 of chunks that are multiples of 3 bytes (all but the last); repeats encoded once. */
+export function* asBase64(chunks) {
+  const encoded = new WeakMap();
+  for (const chunk of chunks) {
+    let text = encoded.get(chunk);
+    if (!text) {
+      text = Buffer.from(chunk.toString("base64"), "latin1");
+      encoded.set(chunk, text);
+    }
+    yield text;
+  }
+}
+
 /**
  * A `multipart/form-data` body: the text `fields` in order, then the file part `file` holding an
- * MP4 of `size` bytes named `fileName`. `length` is the exact byte count, for Content-Length.
+ * MP4 of `size` bytes named `fileName`, or with `base64`, that MP4 as a base64 text field (no
+ * filename, no Content-Type), as ImageKit also takes it. `length` is the exact byte count, for
+ * Content-Length.
  */
-export function multipartUpload(fields, fileName, size) {
+export function multipartUpload(fields, fileName, size, { base64 = false } = {}) {
   const boundary = `----upkitbench${randomBytes(12).toString("hex")}`;
   let head = "";
   for (const [name, value] of Object.entries(fields)) {
     head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
   }
-  head +=
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
-    "Content-Type: video/mp4\r\n\r\n";
+  head += base64
+    ? `--${boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\n`
+    : `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
+      "Content-Type: video/mp4\r\n\r\n";
   const headBytes = Buffer.from(head);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const fileLength = base64 ? 4 * Math.ceil(size / 3) : size;
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
-    length: headBytes.length + size + tail.length,
+    length: headBytes.length + fileLength + tail.length,
     *chunks() {
       yield headBytes;
-      yield* mp4Chunks(size);
+      yield* base64 ? asBase64(mp4Chunks(size)) : mp4Chunks(size);
       yield tail;
     },
   };

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // CPU profiles of the proxy route's process and of the emulator's, under the same load as
 // run.mjs: after a 16 MiB warm-up, `--count` uploads of `--size` MiB through the kit's proxy
-// route, or straight to the emulator with `--direct`. Each process runs with `node --cpu-prof`;
+// route, or straight to the emulator with `--direct` (its file as a base64 text field with
+// `--base64`, direct only). Each process runs with `node --cpu-prof`;
 // the profiles are written on their exit, then summarised by self time (the hot functions).
 // Usage (from the repo root, after `pnpm build`):
-//   node bench/proxy/profile.mjs [--size 512] [--count 2] [--direct] [--out dir] [--top 25]
+//   node bench/proxy/profile.mjs [--size 512] [--count 2] [--direct [--base64]] [--out dir] [--top 25]
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     size: { type: "string", default: "512" },
     count: { type: "string", default: "2" },
     direct: { type: "boolean", default: false },
+    base64: { type: "boolean", default: false },
     out: { type: "string" },
     top: { type: "string", default: "25" },
   },
@@ -83,6 +85,7 @@ export function summarise(profile, top) {
   };
 }
 
+if (values.base64 && !values.direct) throw new Error("--base64 needs --direct");
 const dir = values.out ?? (await mkdtemp(join(tmpdir(), "upkit-profile-")));
 const dataDir = await mkdtemp(join(tmpdir(), "upkit-profile-data-"));
 const prof = (name) => ["--cpu-prof", "--cpu-prof-dir", join(dir, name)];
@@ -125,7 +128,9 @@ const upload = (size) =>
       )
     : post(
         new URL("/api/v1/files/upload", emulator.url),
-        multipartUpload({ fileName: "p.mp4", useUniqueFileName: "true" }, "p.mp4", size),
+        multipartUpload({ fileName: "p.mp4", useUniqueFileName: "true" }, "p.mp4", size, {
+          base64: values.base64,
+        }),
         { authorization: auth },
       );
 
@@ -137,7 +142,7 @@ for (let i = 0; i < Number(values.count); i++) {
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `${values.count} x ${values.size} MiB ${kit ? "through the proxy" : "direct"}: ${seconds.toFixed(1)} s`,
+  `${values.count} x ${values.size} MiB ${kit ? "through the proxy" : values.base64 ? "direct, base64" : "direct"}: ${seconds.toFixed(1)} s`,
 );
 
 const exited = (child) => new Promise((resolve) => child.once("exit", resolve));

@@ -1,10 +1,12 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { Transform, type TransformCallback } from "node:stream";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import Busboy, { type BusboyHeaders } from "@fastify/busboy";
 import { ImageKitError, MESSAGES } from "../http/imagekit-error";
 import type { BlobStore } from "../storage/blob-store";
+import { Base64Decoder } from "./base64-decoder";
+import { readHead } from "./read-head";
 
 /** The `file` field in one of the three documented forms. */
 export type FilePart =
@@ -173,32 +175,26 @@ async function readBinaryFile(
 
 /** A text `file` field: a URL to download, or base64 (plain or a data URI) decoded as it streams. */
 async function readTextFile(
-  stream: NodeJS.ReadableStream,
+  stream: Readable,
   blobs: BlobStore,
   maxBytes: number,
 ): Promise<FilePart> {
-  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  let head = Buffer.alloc(0);
   // Enough of the start to tell a URL from base64 (and to skip a data URI's prefix).
-  while (head.length < 512) {
-    const next = await iterator.next();
-    if (next.done) break;
-    head = Buffer.concat([head, next.value]);
-  }
+  const { head, ended } = await readHead(stream, 512);
   const start = head.toString("latin1", 0, Math.min(head.length, 16)).trimStart();
   if (/^https?:\/\//i.test(start)) {
     let text = head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      text = Buffer.concat([text, next.value]);
-      if (text.length > URL_LIMIT) throw new ImageKitError(400, MESSAGES.invalidParameter("file"));
+    if (!ended) {
+      text = Buffer.alloc(0);
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        text = Buffer.concat([text, chunk]);
+        if (text.length > URL_LIMIT)
+          throw new ImageKitError(400, MESSAGES.invalidParameter("file"));
+      }
     }
     return { kind: "url", url: text.toString("utf8").trim() };
   }
-  const rest = (async function* () {
-    yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next())
-      yield next.value;
-  })();
+  const rest = ended ? Readable.from([head]) : stream;
   const tempPath = blobs.tempPath();
   const decoder = new Base64Decoder();
   const guard = new SizeGuard(maxBytes);
@@ -214,43 +210,4 @@ async function readTextFile(
     throw new ImageKitError(400, MESSAGES.missingParameter("file"));
   }
   return { kind: "base64", tempPath, size: guard.bytes };
-}
-
-/**
- * Decodes base64 in chunks: keeps the characters that do not yet make a whole 4-character group,
- * drops whitespace and a leading `data:...;base64,` prefix, and refuses anything else.
- */
-class Base64Decoder extends Transform {
-  private carry = "";
-  private started = false;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let text = this.carry + chunk.toString("latin1");
-    if (!this.started) {
-      const trimmed = text.trimStart();
-      if (trimmed.startsWith("data:")) {
-        const comma = trimmed.indexOf(",");
-        if (comma === -1) {
-          this.carry = text;
-          callback();
-          return;
-        }
-        text = trimmed.slice(comma + 1);
-      }
-      this.started = true;
-    }
-    text = text.replace(/\s+/g, "");
-    if (/[^A-Za-z0-9+/=_-]/.test(text)) {
-      callback(new ImageKitError(400, MESSAGES.invalidParameter("file")));
-      return;
-    }
-    const whole = text.length - (text.length % 4);
-    this.carry = text.slice(whole);
-    callback(null, Buffer.from(text.slice(0, whole), "base64"));
-  }
-
-  override _flush(callback: TransformCallback): void {
-    // ImageKit's own docs upload `iVBORw0KGgoAAAAN` (16 chars), but unpadded input is decoded too.
-    callback(null, this.carry ? Buffer.from(this.carry, "base64") : undefined);
-  }
 }

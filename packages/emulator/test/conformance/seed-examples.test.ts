@@ -61,7 +61,7 @@ let redDress: Buffer;
 
 /** Serves the docs' example URLs locally, hangs on `/hang.jpg`, and records webhook calls. */
 function localServer(req: IncomingMessage, res: ServerResponse): void {
-  const path = req.url ?? "/";
+  const path = (req.url ?? "/").split("?")[0] as string;
   if (req.method === "POST" && path.startsWith("/hook")) {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -453,6 +453,25 @@ describe("Uploading file via URL", () => {
       fileName: "my_file_name.jpg",
     });
     await expectImageResponse(result, { name: /^my_file_name_/, width: 120, height: 90 }, imageJpg);
+  });
+
+  // The emulator reads the first 512 bytes to tell a URL from base64: the rest must follow.
+  it("a URL longer than the first read is fetched whole", async () => {
+    const res = await upload(emulator, {
+      file: `${localUrl}/image.jpg?pad=${"x".repeat(2000)}`,
+      fileName: "long_url.jpg",
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ width: 120, height: 90 });
+  });
+
+  it("answers 400 to a URL over 8 KiB", async () => {
+    const res = await upload(emulator, {
+      file: `${localUrl}/image.jpg?pad=${"x".repeat(9000)}`,
+      fileName: "too_long_url.jpg",
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe("Your request contains invalid file parameter.");
   });
 
   it("answers 400 when the URL cannot be downloaded", async () => {

@@ -134,6 +134,19 @@ const fields: Case[] = [
     status: 400,
     message: MESSAGE.invalid("file"),
   },
+  // `data:` and no comma is not base64: its `:` was once skipped, and `data` decoded as bytes.
+  {
+    name: "a data URI that never reaches its comma",
+    fields: () => ({ file: "data:QUFB", fileName: "a.txt" }),
+    status: 400,
+    message: MESSAGE.invalid("file"),
+  },
+  {
+    name: "a data URI whose prefix does not end within 4 KiB",
+    fields: () => ({ file: `data:${"a".repeat(5000)};base64,QUFB`, fileName: "a.txt" }),
+    status: 400,
+    message: MESSAGE.invalid("file"),
+  },
   {
     name: "a field over 1 MB",
     fields: () => ({ file: file(), fileName: "a.png", description: "x".repeat(1024 * 1024 + 1) }),
