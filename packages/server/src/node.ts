@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { UploadError } from "@upkit/core";
 import { isSmallJsonBody, readSmallBody } from "./http/read-small-body";
-import { errorResponse } from "./http/responses";
+import { errorResponse, jsonTextOf } from "./http/responses";
 
 type Handler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
 
@@ -80,10 +80,12 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
     res.end();
     return;
   }
-  // The handler's own answers are small JSON: one write with its length, not a chunked stream.
+  // The handler's own answers are small JSON: one write with its length, not a chunked stream;
+  // the bytes it made the answer from, when it is still unread, instead of reading it back.
   if (response.headers.get("content-type")?.startsWith("application/json")) {
-    const body = Buffer.from(await response.arrayBuffer());
-    res.setHeader("content-length", body.length);
+    const text = jsonTextOf(response);
+    const body = text !== undefined ? Buffer.from(text) : Buffer.from(await response.arrayBuffer());
+    res.setHeader("content-length", body.byteLength);
     res.end(body);
     return;
   }
