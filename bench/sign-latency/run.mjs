@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Latency of the sign route (`POST /api/upload/{profile}/sign`) as ratios against a bare JSON
 // route served by the same node:http server in the same process, measured in the same run:
-// p50, p99 and requests/s at 1, 10 and 100 concurrent requests, sign / bare. A second handler
+// p50, p99 and requests/s at 1, 10 and 100 concurrent requests, sign / bare. A second baseline,
+// a bare route on Web Request/Response through the same node adapter (`toNodeHandler`), gives
+// what any route costs in the stack the kit runs in, and sign / that. A second handler
 // keeps its state in Redis (`redisState`, a `redis-server` child on a free port) and counts a
 // rate limit there, as several instances would: its sign route is measured the same way, when
 // `redis-server` is on PATH.
@@ -32,15 +34,20 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const GOAL = "≤ 1.5";
 
 const BARE_PATH = "/bare";
+/** The Web baseline: a trivial Web route (`await request.json()`, `Response.json`) via toNodeHandler. */
+const WEB_PATH = "/web-bare";
 const SIGN_PATH = "/api/upload/gallery/sign";
 /** The same profile in a handler whose state (and rate-limit count) is in Redis. */
 const REDIS_PATH = "/api/redis/gallery/sign";
-const PATHS = { bare: BARE_PATH, sign: SIGN_PATH, redis: REDIS_PATH };
-const LABELS = { sign: "sign", redis: "sign, Redis state" };
+const PATHS = { bare: BARE_PATH, web: WEB_PATH, sign: SIGN_PATH, redis: REDIS_PATH };
+const LABELS = { web: "bare Web route", sign: "sign", redis: "sign, Redis state" };
+/** The routes measured against the Web baseline too. */
+const SIGN_ROUTES = ["sign", "redis"];
 const REQUEST_BODY = JSON.stringify({
   files: [{ name: "photo.png", size: 1000, type: "image/png" }],
 });
-const BARE_ANSWER = Buffer.from(JSON.stringify({ ok: true, files: [{ name: "photo.png" }] }));
+const FIXED_ANSWER = { ok: true, files: [{ name: "photo.png" }] };
+const BARE_ANSWER = Buffer.from(JSON.stringify(FIXED_ANSWER));
 
 // ---------------------------------------------------------------------------------------------
 // Load generator (runs in the worker, or inline)
@@ -141,11 +148,13 @@ async function phase(port, agent, path, count, concurrency, sink, deadline) {
 async function checkAnswers(port, routes) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const bare = await send(port, agent, BARE_PATH, true);
-    if (bare.status !== 200 || bare.body !== BARE_ANSWER.toString()) {
-      throw new Error(`bare route answered ${bare.status}: ${bare.body ?? bare.error}`);
+    for (const route of routes.filter((name) => name === "bare" || name === "web")) {
+      const bare = await send(port, agent, PATHS[route], true);
+      if (bare.status !== 200 || bare.body !== BARE_ANSWER.toString()) {
+        throw new Error(`${route} route answered ${bare.status}: ${bare.body ?? bare.error}`);
+      }
     }
-    for (const route of routes.filter((name) => name !== "bare")) {
+    for (const route of routes.filter((name) => SIGN_ROUTES.includes(name))) {
       const sign = await send(port, agent, PATHS[route], true);
       const token = sign.status === 200 && JSON.parse(sign.body).files?.[0]?.fields?.token;
       if (typeof token !== "string" || token.split(".").length !== 3) {
@@ -253,10 +262,10 @@ async function main() {
     warmup: positive(values.warmup ?? (values.quick ? "100" : "200"), "--warmup"),
     rounds: positive(values.rounds, "--rounds"),
     concurrencies: values.concurrency.split(",").map((c) => positive(c, "--concurrency")),
-    routes: values.only ? [values.only] : ["bare", "sign", "redis"],
+    routes: values.only ? [values.only] : ["bare", "web", "sign", "redis"],
   };
   if (!plan.routes.every((route) => route in PATHS)) {
-    throw new Error("--only is bare, sign or redis");
+    throw new Error("--only is bare, web, sign or redis");
   }
   if (values.client !== "worker" && values.client !== "inline") {
     throw new Error("--client is worker or inline");
@@ -321,6 +330,18 @@ async function main() {
   const uploads = toNodeHandler(
     createUploadHandler({ imagekit, profiles: { gallery: gallery(false) }, onError }),
   );
+  // The Web baseline: the bare route's work and answer, written as the smallest Web route, in the
+  // same adapter as the sign route (as a Next.js or Express app would run any route of its own).
+  const webBare = toNodeHandler(async (request) => {
+    try {
+      await request.json();
+    } catch {
+      return new Response(null, { status: 400 });
+    }
+    return Response.json(FIXED_ANSWER, {
+      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    });
+  });
 
   // The Redis variant: the handler's state in Redis, and a rate limit (high enough never to
   // refuse) so that each sign makes the round trip an instance behind a load balancer makes.
@@ -385,6 +406,7 @@ async function main() {
       });
       return;
     }
+    if (req.url === WEB_PATH) return dispatch(webBare, req, res);
     if (req.url?.startsWith("/api/upload")) return dispatch(uploads, req, res);
     if (redisUploads && req.url?.startsWith("/api/redis")) return dispatch(redisUploads, req, res);
     res.writeHead(404).end();
@@ -508,22 +530,13 @@ function buildReport(meta, levels, serverErrors, startedAt, incomplete) {
   const results = levels.map((level) => {
     const routes = Object.keys(PATHS).filter((name) => level[name]);
     const sides = Object.fromEntries(routes.map((name) => [name, summarise(level[name])]));
+    // Every route over the raw bare route; the sign routes over the Web baseline too.
     const ratios = {};
-    if (level.bare) {
-      for (const name of routes.filter((route) => route !== "bare")) {
-        const bare = sides.bare;
-        const side = sides[name];
-        ratios[name] = {
-          p50: round(side.p50Ms / bare.p50Ms, 2),
-          p99: round(side.p99Ms / bare.p99Ms, 2),
-          rps: round(side.rps / bare.rps, 2),
-          serverCpu: round(side.serverCpuUsPerRequest / bare.serverCpuUsPerRequest, 2),
-          // Each round's p99 over the same round's bare p99, then the median over rounds: less
-          // moved by one stall (GC, a neighbour's burst) than the pooled p99 above.
-          p99RoundMedian: round(median(roundRatios(level.bare, level[name], 0.99)), 2),
-          p99Rounds: roundRatios(level.bare, level[name], 0.99).map((r) => round(r, 2)),
-        };
-      }
+    const webRatios = {};
+    for (const name of routes.filter((route) => route !== "bare")) {
+      if (level.bare) ratios[name] = ratiosOf(level, sides, "bare", name);
+      if (level.web && SIGN_ROUTES.includes(name))
+        webRatios[name] = ratiosOf(level, sides, "web", name);
     }
     const warmup = Object.values(level.warmup);
     return {
@@ -531,6 +544,7 @@ function buildReport(meta, levels, serverErrors, startedAt, incomplete) {
       ...(level.stopped ? { stopped: level.stopped } : {}),
       ...sides,
       ratios,
+      webRatios,
       warmupFailures: warmup.reduce((n, side) => n + side.failures, 0),
       warmupNotSent: warmup.reduce((n, side) => n + side.notSent, 0),
     };
@@ -554,30 +568,26 @@ function buildReport(meta, levels, serverErrors, startedAt, incomplete) {
 /** The report in the suite's result format (bench/README.md): one row per level and variant. */
 function toResult(report, quick, redisSkipped) {
   const rows = [];
-  for (const name of ["sign", "redis"]) {
+  // The goal rows are over the raw bare route (the issue's baseline); the rows over the Web
+  // baseline, and the Web baseline's own cost, carry no goal.
+  const variants = [
+    ...SIGN_ROUTES.map((name) => ({ name, base: "bare", pick: "ratios", goal: GOAL })),
+    ...SIGN_ROUTES.map((name) => ({ name, base: "web", pick: "webRatios" })),
+    { name: "web", base: "bare", pick: "ratios" },
+  ];
+  for (const { name, base, pick, goal } of variants) {
     for (const r of report.results) {
-      const measure = `${LABELS[name]}: p99 / bare p99, ${r.concurrency} concurrent`;
-      const goal = r.concurrency === 100 ? GOAL : undefined;
-      const ratio = r.ratios[name];
+      const measure = `${LABELS[name]}: p99 / ${base === "web" ? "bare Web route" : "bare"} p99, ${r.concurrency} concurrent`;
+      const rowGoal = r.concurrency === 100 ? goal : undefined;
+      const ratio = r[pick]?.[name];
       if (!ratio) {
         if (name === "redis" && redisSkipped) {
-          rows.push(row(measure, null, "ratio", goal, `skipped: ${redisSkipped}`, null));
+          rows.push(row(measure, null, "ratio", rowGoal, `skipped: ${redisSkipped}`, null));
         }
         continue;
       }
       rows.push(
-        row(
-          measure,
-          ratio.p99RoundMedian,
-          "ratio",
-          goal,
-          `median of ${ratio.p99Rounds.length} rounds' ratios; pooled p99 ${r[name].p99Ms} vs ` +
-            `${r.bare.p99Ms} ms (${ratio.p99}×); p50 ${r[name].p50Ms} vs ${r.bare.p50Ms} ms ` +
-            `(${ratio.p50}×); ${r[name].rps} vs ${r.bare.rps} req/s (${ratio.rps}×); server CPU ` +
-            `${r[name].serverCpuUsPerRequest} vs ${r.bare.serverCpuUsPerRequest} µs a request ` +
-            `(${ratio.serverCpu}×)` +
-            (r.stopped ? `; stopped early: ${r.stopped}` : ""),
-        ),
+        row(measure, ratio.p99RoundMedian, "ratio", rowGoal, ratioDetail(r, name, base, ratio)),
       );
     }
   }
@@ -585,6 +595,9 @@ function toResult(report, quick, redisSkipped) {
     report.results.filter((r) => pick(r) !== undefined).map((r) => [r.concurrency, pick(r)]);
   const lines = (metric) => ({
     bare: line((r) => r.bare?.[metric]),
+    ...(report.results.some((r) => r.web)
+      ? { "bare Web route": line((r) => r.web?.[metric]) }
+      : {}),
     sign: line((r) => r.sign?.[metric]),
     ...(report.results.some((r) => r.redis)
       ? { "sign, Redis": line((r) => r.redis?.[metric]) }
@@ -595,7 +608,9 @@ function toResult(report, quick, redisSkipped) {
     ...resultHeader("sign-latency", quick),
     method:
       "One node:http server serves a bare route (reads the body, JSON.parse, a fixed small JSON " +
-      "answer) and the kit's sign route (toNodeHandler(createUploadHandler(...)) from " +
+      "answer), the same route written on Web Request/Response (await request.json(), " +
+      "Response.json) behind the kit's node adapter (toNodeHandler), " +
+      "and the kit's sign route (toNodeHandler(createUploadHandler(...)) from " +
       "packages/server/dist, one image profile, v2 JWT), and, when redis-server is on PATH, the " +
       "same sign route in a handler whose state is redisState() with a rate limit counted in " +
       "Redis. A worker thread of the same process loads them with a keep-alive agent in a " +
@@ -603,7 +618,8 @@ function toResult(report, quick, redisSkipped) {
       `warm-up and ${plan.requests} measured requests per route and level, in ${plan.rounds} ` +
       "rounds alternating the routes' order. Latency is request start to response end at the " +
       "client. The value is the median over rounds of each round's p99 ratio to the bare " +
-      "route's; the detail gives the pooled figures. Goal: at most 1.5× at 100 concurrent.",
+      "route's (or, in the rows that say so, the bare Web route's); the detail gives the " +
+      "pooled figures. Goal: at most 1.5× the bare route at 100 concurrent.",
     rows,
     series: {
       "sign-latency-p99": {
@@ -622,6 +638,35 @@ function toResult(report, quick, redisSkipped) {
       },
     },
     details: report,
+  };
+}
+
+function ratioDetail(r, name, base, ratio) {
+  const [side, under] = [r[name], r[base]];
+  return (
+    `median of ${ratio.p99Rounds.length} rounds' ratios; pooled p99 ${side.p99Ms} vs ` +
+    `${under.p99Ms} ms (${ratio.p99}×); p50 ${side.p50Ms} vs ${under.p50Ms} ms ` +
+    `(${ratio.p50}×); ${side.rps} vs ${under.rps} req/s (${ratio.rps}×); server CPU ` +
+    `${side.serverCpuUsPerRequest} vs ${under.serverCpuUsPerRequest} µs a request ` +
+    `(${ratio.serverCpu}×)` +
+    (r.stopped ? `; stopped early: ${r.stopped}` : "")
+  );
+}
+
+/** Route `name` over route `base` in one level: pooled ratios, and the median of rounds' p99s. */
+function ratiosOf(level, sides, base, name) {
+  const under = sides[base];
+  const side = sides[name];
+  // Each round's p99 over the same round's base p99: less moved by one stall (GC, a
+  // neighbour's burst) than the pooled p99.
+  const rounds = roundRatios(level[base], level[name], 0.99);
+  return {
+    p50: round(side.p50Ms / under.p50Ms, 2),
+    p99: round(side.p99Ms / under.p99Ms, 2),
+    rps: round(side.rps / under.rps, 2),
+    serverCpu: round(side.serverCpuUsPerRequest / under.serverCpuUsPerRequest, 2),
+    p99RoundMedian: round(median(rounds), 2),
+    p99Rounds: rounds.map((r) => round(r, 2)),
   };
 }
 
@@ -705,10 +750,15 @@ function printTable(report) {
       "failed",
     ],
   ];
+  const ratioCells = (ratio) =>
+    ratio
+      ? [ratio.p50, ratio.p99, ratio.p99RoundMedian, ratio.rps, ratio.serverCpu].map((n) =>
+          n.toFixed(2),
+        )
+      : ["", "", "", "", ""];
   for (const r of report.results) {
     for (const name of Object.keys(PATHS).filter((route) => r[route])) {
       const side = r[name];
-      const ratio = r.ratios[name];
       rows.push([
         String(r.concurrency),
         name,
@@ -716,13 +766,12 @@ function printTable(report) {
         side.p99Ms.toFixed(3),
         String(side.rps),
         String(side.serverCpuUsPerRequest),
-        ratio ? ratio.p50.toFixed(2) : "",
-        ratio ? ratio.p99.toFixed(2) : "",
-        ratio ? ratio.p99RoundMedian.toFixed(2) : "",
-        ratio ? ratio.rps.toFixed(2) : "",
-        ratio ? ratio.serverCpu.toFixed(2) : "",
+        ...ratioCells(r.ratios[name]),
         String(side.failures + side.notSent),
       ]);
+    }
+    for (const [name, ratio] of Object.entries(r.webRatios)) {
+      rows.push([String(r.concurrency), `${name} / web`, "", "", "", "", ...ratioCells(ratio), ""]);
     }
     if (r.stopped) rows.push([String(r.concurrency), `stopped early: ${r.stopped}`]);
   }
@@ -733,7 +782,7 @@ function printTable(report) {
   if (report.incomplete) console.log(`incomplete: ${report.incomplete}`);
   console.log(
     "(latencies in ms, client-side; CPU µs = the server's CPU time a request, all its threads; " +
-      "× = route / bare; p99 × rounds = median over rounds of " +
+      "× = route / bare, or / web (the bare Web route via toNodeHandler); p99 × rounds = median over rounds of " +
       "each round's ratio; failed = failed or not sent; goal: p99 × ≤ 1.5 at 100 concurrent)",
   );
 }

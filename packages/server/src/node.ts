@@ -2,24 +2,28 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { UploadError } from "@upkit/core";
-import { errorResponse } from "./http/responses";
+import { isSmallJsonBody, readSmallBody } from "./http/read-small-body";
+import { errorResponse, jsonTextOf } from "./http/responses";
 
 type Handler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
 
 /**
  * The node:http / Express adapter: `app.all("/api/upload/*", toNodeHandler(uploads))`. The
- * request body is streamed into the Web Request (never buffered), the response streamed back,
- * and a client that disconnects aborts the request's signal. The socket's address reaches the
- * handler (the default rate-limit key). It never rejects: a request it cannot make sense of is a
- * 400, and a handler that throws a 500, so one request cannot take the server down.
+ * request body is streamed into the Web Request (a small JSON body is read first, see
+ * `readSmallBody`), the response streamed back, and a client that disconnects aborts the
+ * request's signal. The socket's address reaches the handler (the default rate-limit key). It
+ * never rejects: a request it cannot make sense of is a 400, and a handler that throws a 500, so
+ * one request cannot take the server down.
  */
 export function toNodeHandler(handler: Handler) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Read now: once the client is gone, the socket no longer knows its peer.
+    const clientAddress = req.socket.remoteAddress;
     let response: Response;
     try {
-      const request = toWebRequest(req, res);
+      const request = await toWebRequest(req, res);
       try {
-        response = await handler(request, { clientAddress: req.socket.remoteAddress });
+        response = await handler(request, { clientAddress });
       } catch {
         response = errorResponse(new UploadError("internal-error", "Something went wrong."));
       }
@@ -31,22 +35,28 @@ export function toNodeHandler(handler: Handler) {
   };
 }
 
-function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
+async function toWebRequest(req: IncomingMessage, res: ServerResponse): Promise<Request> {
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
+  const url = requestUrl(req);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(requestUrl(req), {
+  const body = !hasBody
+    ? undefined
+    : isSmallJsonBody(req)
+      ? await readSmallBody(req)
+      : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
+  return new Request(url, {
     method: req.method,
     headers,
     signal: controller.signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    ...(body ? { body, duplex: "half" } : {}),
   } as RequestInit);
 }
 
@@ -70,10 +80,12 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
     res.end();
     return;
   }
-  // The handler's own answers are small JSON: one write with its length, not a chunked stream.
+  // The handler's own answers are small JSON: one write with its length, not a chunked stream;
+  // the bytes it made the answer from, when it is still unread, instead of reading it back.
   if (response.headers.get("content-type")?.startsWith("application/json")) {
-    const body = Buffer.from(await response.arrayBuffer());
-    res.setHeader("content-length", body.length);
+    const text = jsonTextOf(response);
+    const body = text !== undefined ? Buffer.from(text) : Buffer.from(await response.arrayBuffer());
+    res.setHeader("content-length", body.byteLength);
     res.end(body);
     return;
   }

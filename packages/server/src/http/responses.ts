@@ -1,7 +1,8 @@
 import { UploadError } from "@upkit/core";
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body);
+  const response = new Response(text, {
     status,
     headers: {
       "content-type": "application/json; charset=utf-8",
@@ -9,6 +10,20 @@ export function json(body: unknown, status = 200, headers: Record<string, string
       ...headers,
     },
   });
+  jsonTexts.set(response, text);
+  return response;
+}
+
+/**
+ * The text each `json()` answer was made from. Reading a `Response`'s body back (a web stream,
+ * its reader, its promises) costs an adapter more than making the answer did; one that writes
+ * the bytes itself (the node adapter) takes them from here. Weak: gone with the answer.
+ */
+const jsonTexts = new WeakMap<Response, string>();
+
+/** The body of an answer `json()` made, while it is still unread; undefined for any other. */
+export function jsonTextOf(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : jsonTexts.get(response);
 }
 
 /** An `UploadError` as the wire protocol carries it: `{ error: { code, message, data } }`. */

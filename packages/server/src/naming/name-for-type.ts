@@ -24,13 +24,14 @@ import { baseType, EXTENSION_ALIASES, MIME_ALIASES } from "./type-aliases";
 export function nameForType(name: string, type: string): string {
   const base = baseType(type);
   if (base === "" || base === "application/octet-stream") return name;
-  const main = mainExtension(base);
-  if (main === undefined || name.trim() === "") return name;
+  const known = typeExtensions(base);
+  if (known === undefined || name.trim() === "") return name;
+  const { main, all } = known;
 
   const trimmed = name.replace(/[. ]+$/, "");
   const dot = trimmed.lastIndexOf(".");
   const extension = dot === -1 ? "" : trimmed.slice(dot + 1);
-  if (extension !== "" && extensionsOf(base).has(extension.toLowerCase())) return trimmed;
+  if (extension !== "" && all.has(extension.toLowerCase())) return trimmed;
   const stem = looksLikeExtension(extension) ? trimmed.slice(0, dot) : trimmed;
   const room = Math.max(name.length, MAX_GROWN_LENGTH) - main.length - 1;
   return `${truncate(stem, room)}.${main}`;
@@ -46,6 +47,25 @@ const MAIN_EXTENSIONS: Record<string, string> = {
   "audio/ogg": "ogg",
   "video/quicktime": "mov",
 };
+
+/**
+ * A type's usual extension and all of its extensions, worked out once per type: the lookups
+ * through `mime` and the alias tables cost more than the rest of signing a file's name. Only
+ * types with an extension are kept, and `mime` knows a fixed number of them, so whatever types
+ * clients send, the map stays small.
+ */
+function typeExtensions(type: string): { main: string; all: Set<string> } | undefined {
+  let known = knownTypes.get(type);
+  if (!known) {
+    const main = mainExtension(type);
+    if (main === undefined) return undefined;
+    known = { main, all: extensionsOf(type) };
+    knownTypes.set(type, known);
+  }
+  return known;
+}
+
+const knownTypes = new Map<string, { main: string; all: Set<string> }>();
 
 function mainExtension(type: string): string | undefined {
   if (MAIN_EXTENSIONS[type]) return MAIN_EXTENSIONS[type];
