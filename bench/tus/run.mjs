@@ -8,7 +8,7 @@
 // cases are interleaved within each repetition so drift hits all alike. Only 127.0.0.1 is
 // contacted; every wait is bounded. See README.md.
 // Usage (from the repo root, after `pnpm build`):
-//   node bench/tus/run.mjs [--quick] [--size 1024] [--reps 3] [--no-write]
+//   node bench/tus/run.mjs [--quick] [--size 1024] [--reps 3] [--no-write] [--dist DIR]
 import { execFileSync, spawn } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
@@ -17,7 +17,7 @@ import { request } from "node:http";
 import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -27,7 +27,6 @@ import { resultHeader, row, writeResult } from "../lib/write-result.mjs";
 const MiB = 1024 * 1024;
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const here = join(root, "bench", "tus");
-const dist = join(root, "packages", "server", "dist");
 const emulatorCli = join(root, "packages", "emulator", "dist", "cli.js");
 const STEP_TIMEOUT_MS = 10 * 60_000;
 const RUN_TIMEOUT_MS = 40 * 60_000;
@@ -52,8 +51,12 @@ const { values } = parseArgs({
     "no-write": { type: "boolean", default: false },
     // A CPU profile of the handler process, written to this directory when it ends.
     "profile-server": { type: "string" },
+    // Another build of @upkit/server to measure (a copy of packages/server/dist), to compare
+    // builds in alternated runs; it must sit where it resolves the server's dependencies.
+    dist: { type: "string" },
   },
 });
+const dist = values.dist ? resolve(values.dist) : join(root, "packages", "server", "dist");
 const SIZE = Number(values.size ?? (values.quick ? 128 : 1024)) * MiB;
 const REPS = Math.max(1, Math.floor(Number(values.reps ?? (values.quick ? 2 : 3))) || 1);
 if (!Number.isInteger(SIZE / MiB) || SIZE < 16 * MiB) throw new Error("--size: whole MiB ≥ 16");
