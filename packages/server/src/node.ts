@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { UploadError } from "@upkit/core";
+import { nodeBodyStream } from "./http/node-body-stream";
 import { errorResponse } from "./http/responses";
 
 type Handler = (request: Request, context?: { clientAddress?: string }) => Promise<Response>;
@@ -46,7 +47,7 @@ function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
     method: req.method,
     headers,
     signal: controller.signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    ...(hasBody ? { body: nodeBodyStream(req), duplex: "half" } : {}),
   } as RequestInit);
 }
 
