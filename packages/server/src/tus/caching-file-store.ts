@@ -46,6 +46,15 @@ export class CachingFileStore extends FileStore {
     return upload;
   }
 
+  /**
+   * The upload's metadata when this store already knows it, without touching the disk; else
+   * undefined. Says nothing of its offset, nor whether it still exists: `getUpload` does.
+   */
+  knownMetadata(id: string): Upload["metadata"] | undefined {
+    const record = this.#records.get(id);
+    return record && { ...record.metadata };
+  }
+
   override async remove(id: string): Promise<void> {
     this.#records.delete(id);
     await super.remove(id);

@@ -65,3 +65,15 @@ it("learns an upload created by another instance from its metadata file", async 
   expect(upload).toMatchObject({ id: "elsewhere", size: 4, offset: 0, metadata });
   expect(JSON.parse(await readFile(join(directory, "elsewhere.json"), "utf8")).size).toBe(4);
 });
+
+it("knows an upload's metadata without the disk once it has read or created it, until it removes it", async () => {
+  const store = new CachingFileStore({ directory });
+  await created(new FileStore({ directory }), "elsewhere", 4);
+  expect(store.knownMetadata("elsewhere")).toBeUndefined();
+  await store.getUpload("elsewhere");
+  expect(store.knownMetadata("elsewhere")).toEqual(metadata);
+  await created(store);
+  expect(store.knownMetadata("upload1")).toEqual(metadata);
+  await store.remove("upload1");
+  expect(store.knownMetadata("upload1")).toBeUndefined();
+});

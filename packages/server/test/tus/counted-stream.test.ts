@@ -8,6 +8,6 @@ it("a stored file that fails before anyone reads it errors its reader, not the p
   const missing = createReadStream(join(tmpdir(), "upkit-no-such-upload"));
   const body = countedStream(missing, () => {});
   // Its open fails while nothing reads it (an attempt that ImageKit refused at once).
-  await new Promise((resolve) => missing.once("close", resolve));
+  await new Promise<void>((resolve) => missing.once("close", () => resolve()));
   await expect(body.getReader().read()).rejects.toMatchObject({ code: "ENOENT" });
 });

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTusKit, type TusKit, tusFetch, tusMetadata } from "./tus-kit";
@@ -112,6 +112,18 @@ it("two PATCHes at one offset at once: one writes, the other is refused; the off
   expect((await stat(join(kit.directory, id))).size).toBe(2 * chunk.length);
   expect((await patch(url, chunk.length, "late")).status).toBe(409);
   await tusFetch(url, { method: "DELETE" });
+});
+
+it("refuses a PATCH to an upload removed behind the route's back (another instance), as unknown", async () => {
+  const url = await create(10);
+  expect((await patch(url, 0, "01234")).status).toBe(204);
+  const id = new URL(url).pathname.split("/").pop() as string;
+  // What another instance's removal leaves on the shared directory: nothing.
+  await Promise.all([rm(join(kit.directory, id)), rm(join(kit.directory, `${id}.json`))]);
+  expect((await patch(url, 5, "56789")).status).toBe(404);
+  expect((await patch(url, 5, "56789", "bob")).status).toBe(404);
+  expect((await tusFetch(url, { method: "HEAD" })).status).toBe(404);
+  expect(await kit.storedFiles()).toEqual([]);
 });
 
 it("answers another caller's upload as an unknown one, and refuses anonymous callers", async () => {
