@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The kit's tus route against the simplest ways to send the same bytes to the same server: one
 // file of 1 GiB (--quick: 128 MiB) sent by tus-js-client in upkit's default chunks (4 MiB) and in
-// 8 MiB chunks, by one raw PATCH of the whole body after the creation POST, and through the proxy
+// 8 MiB chunks (each chunk one Buffer, as a browser sends a File's slice), in 4 MiB chunks from its
+// Node build's own ReadStream source, by raw node:http 4 MiB PATCHes, by one raw PATCH of the whole body after the creation POST, and through the proxy
 // route (multipart, streamed on to ImageKit). Then a tus upload whose connection is cut mid-way
 // and resumed, counting the bytes the server received beyond the file's size. The upload handler
 // (built dist, node adapter; handler-server.mjs) and the emulator run in their own processes;
 // cases are interleaved within each repetition so drift hits all alike. Only 127.0.0.1 is
 // contacted; every wait is bounded. See README.md.
 // Usage (from the repo root, after `pnpm build`):
-//   node bench/tus/run.mjs [--quick] [--size 1024] [--reps 3] [--no-write]
+//   node bench/tus/run.mjs [--quick] [--size 1024] [--reps 3] [--no-write] [--dist DIR]
 import { execFileSync, spawn } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
@@ -17,17 +18,17 @@ import { request } from "node:http";
 import { createRequire } from "node:module";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ipcAsker } from "../lib/ipc-asker.mjs";
 import { resultHeader, row, writeResult } from "../lib/write-result.mjs";
+import { fileSliceReader } from "./file-slice-reader.mjs";
 
 const MiB = 1024 * 1024;
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const here = join(root, "bench", "tus");
-const dist = join(root, "packages", "server", "dist");
 const emulatorCli = join(root, "packages", "emulator", "dist", "cli.js");
 const STEP_TIMEOUT_MS = 10 * 60_000;
 const RUN_TIMEOUT_MS = 40 * 60_000;
@@ -52,8 +53,12 @@ const { values } = parseArgs({
     "no-write": { type: "boolean", default: false },
     // A CPU profile of the handler process, written to this directory when it ends.
     "profile-server": { type: "string" },
+    // Another build of @upkit/server to measure (a copy of packages/server/dist), to compare
+    // builds in alternated runs; it must sit where it resolves the server's dependencies.
+    dist: { type: "string" },
   },
 });
+const dist = values.dist ? resolve(values.dist) : join(root, "packages", "server", "dist");
 const SIZE = Number(values.size ?? (values.quick ? 128 : 1024)) * MiB;
 const REPS = Math.max(1, Math.floor(Number(values.reps ?? (values.quick ? 2 : 3))) || 1);
 if (!Number.isInteger(SIZE / MiB) || SIZE < 16 * MiB) throw new Error("--size: whole MiB ≥ 16");
@@ -214,15 +219,22 @@ function startCuttingProxy(port, cutAt) {
 // ---------------------------------------------------------------------------------------------
 // The ways to send the file
 
-/** tus-js-client from the file on disk (read per chunk, never whole); resolves the upload URL. */
-function tusUpload(endpoint, path, chunkSize, retryDelays = []) {
+/**
+ * tus-js-client from the file on disk, never read whole; resolves the upload URL. `source`:
+ * "slices" (each chunk a Buffer of its range, as a browser sends a `File`'s slice; see
+ * file-slice-reader.mjs) or "stream" (the Node build's own source for a `ReadStream` with a path,
+ * which opens a new ReadStream per chunk and pipes it into the request).
+ */
+function tusUpload(endpoint, path, chunkSize, { retryDelays = [], source = "slices" } = {}) {
   return new Promise((resolve, reject) => {
-    const upload = new Upload(createReadStream(path), {
+    const input = source === "stream" ? createReadStream(path) : { path };
+    const upload = new Upload(input, {
       endpoint,
       chunkSize,
       retryDelays,
       storeFingerprintForResuming: false,
       metadata: { filename: "bench.bin", filetype: "application/octet-stream" },
+      ...(source === "slices" ? { fileReader: fileSliceReader } : {}),
       onError: reject,
       onSuccess: () => resolve(upload.url),
     });
@@ -393,6 +405,10 @@ const CASES = {
     tusUpload(ctx.tusEndpoint, ctx.source, DEFAULT_CHUNK).then((uploadUrl) => ({ uploadUrl })),
   "tus 8 MiB": (ctx) =>
     tusUpload(ctx.tusEndpoint, ctx.source, 8 * MiB).then((uploadUrl) => ({ uploadUrl })),
+  "tus ReadStream": (ctx) =>
+    tusUpload(ctx.tusEndpoint, ctx.source, DEFAULT_CHUNK, { source: "stream" }).then(
+      (uploadUrl) => ({ uploadUrl }),
+    ),
   "one PATCH": (ctx) => onePatch(ctx.tusEndpoint, ctx.source).then((uploadUrl) => ({ uploadUrl })),
   "raw chunks": (ctx) =>
     rawChunks(ctx.tusEndpoint, ctx.source, DEFAULT_CHUNK).then((uploadUrl) => ({ uploadUrl })),
@@ -407,7 +423,9 @@ async function cutCase(ctx) {
   try {
     const endpoint = `http://127.0.0.1:${proxy.port}/api/upload/tus/tus`;
     // tus-js-client's own retry: HEAD for the server's offset, then PATCH from there.
-    const viaProxy = await tusUpload(endpoint, ctx.source, DEFAULT_CHUNK, [0, 200, 1000]);
+    const viaProxy = await tusUpload(endpoint, ctx.source, DEFAULT_CHUNK, {
+      retryDelays: [0, 200, 1000],
+    });
     // The result is asked of the server itself: the proxy is gone by then.
     const uploadUrl = new URL(new URL(viaProxy).pathname, ctx.handler.origin).href;
     return { uploadUrl, cut: proxy.wasCut() };
@@ -498,6 +516,7 @@ function report(runs) {
     ["tus default", `tus, ${DEFAULT_CHUNK / MiB} MiB chunks (upkit's default)`],
     ["tus 8 MiB", "tus, 8 MiB chunks"],
   ]) {
+    // tus-js-client sending each chunk's bytes as one Buffer, as a browser sends a File's slice.
     const up = med(name, "uploadMs");
     rows.push(
       row(
@@ -510,8 +529,19 @@ function report(runs) {
       ),
     );
   }
-  // The same chunks without tus-js-client, and what each PATCH costs the server beyond its bytes:
-  // which share of the chunked upload's gap is the client's, which the route's.
+  // The same chunks from tus-js-client's own Node source (a ReadStream per chunk), and without
+  // tus-js-client; then what each PATCH costs the server beyond its bytes: which share of the
+  // chunked upload's gap is the client's, which the route's.
+  rows.push(
+    row(
+      `tus-js-client's Node ReadStream source, ${DEFAULT_CHUNK / MiB} MiB chunks / one PATCH, ${sizeLabel}`,
+      round(median(paired("tus ReadStream")), 2),
+      "ratio",
+      undefined,
+      `median of the repetitions' ratios ${paired("tus ReadStream").join(", ")}; median ` +
+        `${mbps(med("tus ReadStream", "uploadMs"))} MB/s`,
+    ),
+  );
   rows.push(
     row(
       `raw node:http PATCHes of ${DEFAULT_CHUNK / MiB} MiB (no tus-js-client) / one PATCH, ${sizeLabel}`,
@@ -526,11 +556,12 @@ function report(runs) {
     (med(name, "patchServerMs") - med("one PATCH", "patchServerMs")) / (runs[name][0].patches - 1);
   rows.push(
     row(
-      `server time per ${DEFAULT_CHUNK / MiB} MiB PATCH beyond one PATCH's, tus-js-client / raw`,
+      `server time per ${DEFAULT_CHUNK / MiB} MiB PATCH beyond one PATCH's, tus-js-client (slices)`,
       round(perPatch("tus default"), 1),
       "ms",
       undefined,
-      `raw node:http chunks: ${round(perPatch("raw chunks"), 1)} ms; (median server time in PATCH ` +
+      `tus-js-client's ReadStream source: ${round(perPatch("tus ReadStream"), 1)} ms; raw ` +
+        `node:http chunks: ${round(perPatch("raw chunks"), 1)} ms; (median server time in PATCH ` +
         "requests − one PATCH's) ÷ (PATCH requests − 1), which includes waiting for the client's bytes",
     ),
   );
@@ -585,6 +616,7 @@ function report(runs) {
   const names = {
     "tus default": `tus ${DEFAULT_CHUNK / MiB} MiB`,
     "tus 8 MiB": "tus 8 MiB",
+    "tus ReadStream": `tus ${DEFAULT_CHUNK / MiB} MiB, ReadStream source`,
     "one PATCH": "one PATCH",
     "raw chunks": `raw ${DEFAULT_CHUNK / MiB} MiB PATCHes`,
     proxy: "proxy route",
@@ -594,9 +626,11 @@ function report(runs) {
     method:
       `One file of ${sizeLabel} (random bytes) goes to the kit's tus route ` +
       "(createUploadHandler from packages/server/dist behind its node adapter, file store, in " +
-      "its own process; the emulator in another) in five ways, interleaved, " +
+      "its own process; the emulator in another) in six ways, interleaved, " +
       `${REPS} times each: tus-js-client with ${DEFAULT_CHUNK / MiB} MiB chunks (upkit's ` +
-      "default) and with 8 MiB chunks, one raw node:http PATCH of the whole body after the " +
+      "default) and with 8 MiB chunks, each chunk one Buffer read from the file (as a browser " +
+      "sends a File's slice), tus-js-client with its Node build's ReadStream source in " +
+      `${DEFAULT_CHUNK / MiB} MiB chunks, one raw node:http PATCH of the whole body after the ` +
       `creation POST, raw node:http PATCHes of ${DEFAULT_CHUNK / MiB} MiB, and a multipart ` +
       "POST to the proxy route. Upload time runs from the first " +
       "request to the last byte's answer; forward time from there to the result route's 200 " +

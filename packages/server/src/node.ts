@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { UploadError } from "@upkit/core";
+import { nodeBodyStream } from "./http/node-body-stream";
 import { isSmallJsonBody, readSmallBody } from "./http/read-small-body";
 import { errorResponse, jsonTextOf } from "./http/responses";
 
@@ -51,7 +52,7 @@ async function toWebRequest(req: IncomingMessage, res: ServerResponse): Promise<
     ? undefined
     : isSmallJsonBody(req)
       ? await readSmallBody(req)
-      : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
+      : nodeBodyStream(req);
   return new Request(url, {
     method: req.method,
     headers,

@@ -7,7 +7,7 @@ import { errorResponse } from "../http/responses";
 import { SNIFF_BYTES } from "../proxy/check-file-content";
 import { checkStoredType } from "../tus/check-stored-type";
 import { forwardedHead } from "../tus/forwarded-head";
-import { ownedUpload } from "../tus/owned-upload";
+import { checkOwner, ownedUpload } from "../tus/owned-upload";
 import { ownerKey } from "../tus/owner-key";
 import { readCreation, type UploadMetadata } from "../tus/read-creation";
 import type { TusCall } from "../tus/tus-call";
@@ -53,7 +53,8 @@ export async function tusRoute(
   if (id === undefined) return create(call, server);
   try {
     if (action) return await tusResultRoute(call, id);
-    await ownedUpload(call, id);
+    // A PATCH's upload is read again under its lock: its owner is checked without the disk.
+    await (method === "PATCH" ? checkOwner(call, id) : ownedUpload(call, id));
   } catch (error) {
     if (!(error instanceof UploadError && error.code === "not-found")) throw error;
     const forwarded = method === "HEAD" ? await forwardedHead(call, id) : undefined;

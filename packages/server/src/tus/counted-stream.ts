@@ -5,6 +5,10 @@ export function countedStream(
   source: Readable,
   onBytes: (count: number) => void,
 ): ReadableStream<Uint8Array> {
+  // A source nobody reads yet (an attempt ImageKit refused before the body) that fails, e.g. its
+  // file removed before it opened, would throw out of the process: its reader gets the error
+  // from the iterator instead.
+  source.on("error", () => {});
   const chunks = source[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>(
     {

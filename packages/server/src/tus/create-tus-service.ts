@@ -1,10 +1,10 @@
-import { FileStore } from "@tus/file-store";
 import { MemoryLocker, Server, type Upload } from "@tus/server";
 import { UploadError } from "@upkit/core";
 import type { HandlerContext } from "../handler/handler-context";
 import type { ResolvedProfile } from "../handler/resolve-profiles";
 import type { SharedState } from "../state/state-store";
 import { StateUnavailableError } from "../state/state-unavailable";
+import { CachingFileStore } from "./caching-file-store";
 import { forwardFinishedUpload } from "./forward-finished-upload";
 import type { UploadMetadata } from "./read-creation";
 import { sweepExpiredUploads } from "./sweep-expired-uploads";
@@ -50,7 +50,7 @@ export function createTusService(
   }
   const datastore =
     options.datastore ??
-    (new FileStore({
+    (new CachingFileStore({
       directory: options.directory ?? DEFAULT_TUS_DIRECTORY,
       expirationPeriodInMilliseconds: expiresIn * 1000,
       ...(shared.tusConfigstore ? { configstore: shared.tusConfigstore } : {}),

@@ -101,8 +101,14 @@ async function sendToImageKit(
     answer = await withRetries(
       async () => {
         progress.reset();
-        const body = countedStream(await datastore.read(job.id), progress.add);
-        return ctx.client.upload(fields, { ...source, body }, { acceptQueued: true });
+        const stored = await datastore.read(job.id);
+        try {
+          const body = countedStream(stored, progress.add);
+          return await ctx.client.upload(fields, { ...source, body }, { acceptQueued: true });
+        } finally {
+          // An attempt that failed before reading the file to its end leaves it open otherwise.
+          stored.destroy();
+        }
       },
       { maxRetries: MAX_RETRIES },
     );

@@ -1,3 +1,5 @@
+import { rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTusKit, type TusKit, tusFetch, tusMetadata } from "./tus-kit";
 
@@ -63,6 +65,63 @@ it("creates, takes chunks, reports the offset, refuses a wrong offset, and termi
 
   const gone = await tusFetch(url, { method: "DELETE" });
   expect(gone.status).toBe(204);
+  expect((await tusFetch(url, { method: "HEAD" })).status).toBe(404);
+  expect(await kit.storedFiles()).toEqual([]);
+});
+
+/** A PATCH whose body trickles in (`pieces` pieces, `delayMs` apart), so that it holds the lock. */
+async function slowPatch(url: string, offset: number, body: Buffer, pieces = 16, delayMs = 20) {
+  const size = Math.ceil(body.length / pieces);
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (sent >= body.length) return controller.close();
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      controller.enqueue(new Uint8Array(body.subarray(sent, sent + size)));
+      sent += size;
+    },
+  });
+  const response = await tusFetch(url, {
+    method: "PATCH",
+    headers: {
+      "upload-offset": String(offset),
+      "content-type": "application/offset+octet-stream",
+      "content-length": String(body.length),
+    },
+    body: stream,
+    duplex: "half",
+  } as RequestInit);
+  return { status: response.status, offset: response.headers.get("upload-offset") };
+}
+
+it("two PATCHes at one offset at once: one writes, the other is refused; the offset stays right", async () => {
+  const chunk = Buffer.alloc(64 * 1024, "a");
+  const url = await create(3 * chunk.length);
+  expect((await patch(url, 0, chunk.toString())).status).toBe(204);
+  const first = slowPatch(url, chunk.length, chunk);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  const answers = await Promise.all([first, slowPatch(url, chunk.length, chunk)]);
+  const written = answers.filter((answer) => answer.status === 204);
+  expect(written).toHaveLength(1);
+  expect(Number(written[0]?.offset)).toBe(2 * chunk.length);
+  expect([409, 423]).toContain(answers.find((answer) => answer.status !== 204)?.status);
+  // Resuming from HEAD's offset: exactly the acknowledged bytes are stored.
+  const head = await tusFetch(url, { method: "HEAD" });
+  expect(head.headers.get("upload-offset")).toBe(String(2 * chunk.length));
+  const id = new URL(url).pathname.split("/").pop() as string;
+  expect((await stat(join(kit.directory, id))).size).toBe(2 * chunk.length);
+  expect((await patch(url, chunk.length, "late")).status).toBe(409);
+  await tusFetch(url, { method: "DELETE" });
+});
+
+it("refuses a PATCH to an upload removed behind the route's back (another instance), as unknown", async () => {
+  const url = await create(10);
+  expect((await patch(url, 0, "01234")).status).toBe(204);
+  const id = new URL(url).pathname.split("/").pop() as string;
+  // What another instance's removal leaves on the shared directory: nothing.
+  await Promise.all([rm(join(kit.directory, id)), rm(join(kit.directory, `${id}.json`))]);
+  expect((await patch(url, 5, "56789")).status).toBe(404);
+  expect((await patch(url, 5, "56789", "bob")).status).toBe(404);
   expect((await tusFetch(url, { method: "HEAD" })).status).toBe(404);
   expect(await kit.storedFiles()).toEqual([]);
 });
