@@ -15,6 +15,7 @@ for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
   CLASS[c.charCodeAt(0)] = DIGIT;
 for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]) CLASS[c] = SPACE;
 
+const EQUALS = 0x3d;
 const DATA_URI = Buffer.from("data:", "latin1");
 const COMMA = 0x2c;
 /** A data URI's `data:<media type>;base64,` is short: past this, it is not one. */
@@ -29,13 +30,16 @@ const invalidFile = () => new ImageKitError(400, MESSAGES.invalidParameter("file
  * decoder skips what is not in its alphabet (and stops at `=`), so it answers a chunk with fewer
  * than 3 bytes per group exactly when the chunk holds something else: only then is the chunk
  * read byte by byte, to drop whitespace or refuse it. The 0-3 characters that do not yet make a
- * group are carried to the next chunk.
+ * group are carried to the next chunk. Padding ends the data: a digit after `=` is refused, where
+ * Node's decoder would drop the rest of the chunk and the file would be stored cut short.
  */
 export class Base64Decoder extends Transform {
   /** Until the data starts: what came so far, to find a data URI's comma in. */
   private head: Buffer | undefined = Buffer.alloc(0);
   private readonly carry = Buffer.alloc(4);
   private carried = 0;
+  /** A `=` came: from here on only more `=` and whitespace may follow. */
+  private padded = false;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
@@ -91,6 +95,10 @@ export class Base64Decoder extends Transform {
 
   private decode(data: Buffer): void {
     const start = this.carried ? this.completeGroup(data) : 0;
+    if (this.padded) {
+      this.decodeSlowly(data, start);
+      return;
+    }
     const whole = start + ((data.length - start) & ~3);
     const decoded = decodeGroups(data, start, whole);
     if (decoded.length === ((whole - start) / 4) * 3) {
@@ -120,7 +128,7 @@ export class Base64Decoder extends Transform {
     for (let i = start; i < data.length; i++) {
       const byte = data[i] as number;
       const kind = CLASS[byte];
-      if (kind === DIGIT) digits[n++] = byte;
+      if (kind === DIGIT) digits[n++] = this.checkPadding(byte);
       else if (kind === INVALID) throw invalidFile();
     }
     const whole = n & ~3;
@@ -137,7 +145,14 @@ export class Base64Decoder extends Transform {
   private carryDigit(byte: number): void {
     const kind = CLASS[byte];
     if (kind === INVALID) throw invalidFile();
-    if (kind === DIGIT) this.carry[this.carried++] = byte;
+    if (kind === DIGIT) this.carry[this.carried++] = this.checkPadding(byte);
+  }
+
+  /** Returns a digit, noting padding, and refuses one that comes after padding. */
+  private checkPadding(byte: number): number {
+    if (byte === EQUALS) this.padded = true;
+    else if (this.padded) throw invalidFile();
+    return byte;
   }
 }
 

@@ -110,6 +110,15 @@ describe("Base64Decoder", () => {
     });
   }
 
+  it("refuses data after padding, which would otherwise be stored cut short", async () => {
+    const padded = bytes.subarray(0, 19).toString("base64");
+    for (const text of [`${padded}${plain.slice(0, 8)}`, `${padded}\nQUFB`, "QUJD=QUJD", "QQ==Q"]) {
+      for (const chunks of splits(Buffer.from(text, "latin1"))) {
+        await expect(decode(chunks)).rejects.toBeInstanceOf(ImageKitError);
+      }
+    }
+  });
+
   it("refuses a data URI that never reaches its comma", async () => {
     for (const chunks of splits(Buffer.from("data:QUFBQUFB"))) {
       await expect(decode(chunks)).rejects.toBeInstanceOf(ImageKitError);
