@@ -31,6 +31,19 @@ async function listen(listener: Listener): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** A JSON POST of a declared `length` that the test writes (and cuts) itself; errors ignored. */
+function openJsonPost(port: number, length: number) {
+  const req = httpRequest({
+    host: "127.0.0.1",
+    port,
+    method: "POST",
+    path: "/x",
+    headers: { "content-type": "application/json", "content-length": length },
+  });
+  req.on("error", () => {});
+  return req;
+}
+
 /** A POST whose body is written by `write`; resolves with the answer's status and text. */
 function post(
   port: number,
@@ -138,14 +151,7 @@ describe("request bodies", () => {
       );
       return new Response(null, { status: 400 });
     });
-    const req = httpRequest({
-      host: "127.0.0.1",
-      port,
-      method: "POST",
-      path: "/x",
-      headers: { "content-type": "application/json", "content-length": 100 },
-    });
-    req.on("error", () => {});
+    const req = openJsonPost(port, 100);
     req.write('{"files":');
     await new Promise((r) => setTimeout(r, 50));
     req.destroy();
@@ -209,14 +215,7 @@ describe("a client that goes away", () => {
         );
         return new Response(null, { status: 204 });
       });
-      const req = httpRequest({
-        host: "127.0.0.1",
-        port,
-        method: "POST",
-        path: "/x",
-        headers: { "content-type": "application/json", "content-length": length },
-      });
-      req.on("error", () => {});
+      const req = openJsonPost(port, length);
       req.write("[");
       await new Promise((r) => setTimeout(r, 50));
       req.destroy();
@@ -232,14 +231,7 @@ describe("a client that goes away", () => {
       await new Promise((resolve) => signal?.addEventListener("abort", resolve));
       return new Response(null, { status: 204 });
     });
-    const req = httpRequest({
-      host: "127.0.0.1",
-      port,
-      method: "POST",
-      path: "/x",
-      headers: { "content-type": "application/json", "content-length": 2 },
-    });
-    req.on("error", () => {});
+    const req = openJsonPost(port, 2);
     req.end("{}");
     await until(() => signal !== undefined, "the handler");
     expect(signal?.aborted).toBe(false);
